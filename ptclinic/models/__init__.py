@@ -1,0 +1,22 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers every table."""
+
+from ptclinic.models.appointment import Appointment, AppointmentStatus
+from ptclinic.models.audit import AuditEvent
+from ptclinic.models.base import Base
+from ptclinic.models.clinic import ClinicSettings, Counter
+from ptclinic.models.patient import EpisodeOfCare, Patient
+from ptclinic.models.staff import Role, Room, Staff
+
+__all__ = [
+    "Appointment",
+    "AppointmentStatus",
+    "AuditEvent",
+    "Base",
+    "ClinicSettings",
+    "Counter",
+    "EpisodeOfCare",
+    "Patient",
+    "Role",
+    "Room",
+    "Staff",
+]

@@ -1,0 +1,226 @@
+"""Staff accounts: first administrator, adding staff, roles, passwords, disabling."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ptclinic.db import Database
+from ptclinic.models import Role, Staff
+from ptclinic.models.base import utcnow
+from ptclinic.services import audit
+from ptclinic.services.actor import Actor
+from ptclinic.services.audit import AuditAction
+from ptclinic.services.errors import ConflictError, NotFound, SetupError, ValidationError
+from ptclinic.services.passwords import hash_password, password_problem
+from ptclinic.services.permissions import ROLE_LABELS, Permission, require
+from ptclinic.services.text import clean_line
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    username: str
+    full_name: str
+    role: str
+    password: str
+    credentials: str = ""
+    npi: str = ""
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    id: int
+    username: str
+    full_name: str
+    role: str
+    credentials: str
+    npi: str
+    active: bool
+    locked_until: datetime | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+def _summary(s: Staff) -> StaffSummary:
+    return StaffSummary(
+        id=s.id,
+        username=s.username,
+        full_name=s.full_name,
+        role=s.role,
+        credentials=s.credentials,
+        npi=s.npi,
+        active=s.active,
+        locked_until=s.locked_until,
+    )
+
+
+def role_problem(role: str) -> str | None:
+    if role not in {r.value for r in Role}:
+        choices = ", ".join(r.value for r in Role)
+        return f"Role must be one of: {choices}."
+    return None
+
+
+def validate_new_staff(data: NewStaff) -> NewStaff:
+    data = NewStaff(
+        username=data.username.strip().lower(),
+        full_name=clean_line(data.full_name),
+        role=data.role.strip(),
+        password=data.password,
+        credentials=clean_line(data.credentials),
+        npi=data.npi.strip(),
+    )
+    errors: dict[str, str] = {}
+    if not _USERNAME.match(data.username):
+        errors["username"] = (
+            "Username must be 2 to 40 characters: letters, digits, dot, dash or underscore, "
+            "starting with a letter."
+        )
+    if not data.full_name:
+        errors["full_name"] = "Full name is required."
+    elif len(data.full_name) > 120:
+        errors["full_name"] = "Full name is too long (at most 120 characters)."
+    if problem := role_problem(data.role):
+        errors["role"] = problem
+    if problem := password_problem(data.password):
+        errors["password"] = problem
+    if data.npi and not re.fullmatch(r"\d{10}", data.npi):
+        errors["npi"] = "An NPI has exactly 10 digits."
+    if len(data.credentials) > 40:
+        errors["credentials"] = "Credentials are too long (at most 40 characters)."
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _insert(db: Database, data: NewStaff, actor: Actor | None) -> StaffSummary:
+    try:
+        with db.session() as session:
+            row = Staff(
+                username=data.username,
+                full_name=data.full_name,
+                role=data.role,
+                credentials=data.credentials,
+                npi=data.npi,
+                password_hash=hash_password(data.password),
+            )
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                AuditAction.CREATE,
+                actor=actor,
+                username=data.username,
+                entity_type="staff",
+                entity_id=row.id,
+                summary=f"added {data.username} as {data.role}",
+            )
+            return _summary(row)
+    except IntegrityError as exc:
+        raise ConflictError(f"The username “{data.username}” is already taken.") from exc
+
+
+def create_first_admin(db: Database, data: NewStaff) -> StaffSummary:
+    """Create the first administrator on an empty clinic; refused once any staff exists."""
+    data = validate_new_staff(NewStaff(**{**data.__dict__, "role": Role.ADMIN.value}))
+    with db.session() as session:
+        if (session.scalar(select(func.count()).select_from(Staff)) or 0) > 0:
+            raise SetupError("Staff accounts already exist; an administrator adds new ones.")
+    return _insert(db, data, None)
+
+
+def add_staff(db: Database, actor: Actor, data: NewStaff) -> StaffSummary:
+    require(actor, Permission.MANAGE_STAFF)
+    return _insert(db, validate_new_staff(data), actor)
+
+
+def list_staff(db: Database, *, include_inactive: bool = True) -> list[StaffSummary]:
+    """Staff names and roles (not patient data: shown in pickers and the administration list)."""
+    query = select(Staff).order_by(Staff.full_name)
+    if not include_inactive:
+        query = query.where(Staff.active.is_(True))
+    with db.session() as session:
+        return [_summary(s) for s in session.scalars(query)]
+
+
+def _change(
+    db: Database, actor: Actor, username: str, what: str, apply: Callable[[Session, Staff], None]
+) -> StaffSummary:
+    require(actor, Permission.MANAGE_STAFF)
+    with db.session() as session:
+        row = session.scalar(select(Staff).where(Staff.username == username.strip().lower()))
+        if row is None:
+            raise NotFound(f"There is no staff member with the username “{username}”.")
+        apply(session, row)
+        audit.record(
+            session,
+            AuditAction.CHANGE,
+            actor=actor,
+            entity_type="staff",
+            entity_id=row.id,
+            summary=f"{what} for {row.username}",
+        )
+        session.flush()
+        return _summary(row)
+
+
+def _guard_last_admin(session: Session, row: Staff) -> None:
+    if row.role != Role.ADMIN.value or not row.active:
+        return
+    admins = session.scalar(
+        select(func.count()).where(Staff.role == Role.ADMIN.value, Staff.active.is_(True))
+    )
+    if (admins or 0) <= 1:
+        raise ConflictError(
+            "This is the only active administrator. Add another administrator first, "
+            "so that someone can still manage staff and settings."
+        )
+
+
+def set_role(db: Database, actor: Actor, username: str, role: str) -> StaffSummary:
+    if problem := role_problem(role):
+        raise ValidationError({"role": problem})
+
+    def apply(session: Session, row: Staff) -> None:
+        if role != Role.ADMIN.value:
+            _guard_last_admin(session, row)
+        row.role = role
+
+    return _change(db, actor, username, f"role set to {role}", apply)
+
+
+def set_active(db: Database, actor: Actor, username: str, active: bool) -> StaffSummary:
+    def apply(session: Session, row: Staff) -> None:
+        if not active:
+            if row.id == actor.staff_id:
+                raise ConflictError("You cannot disable your own account while logged in.")
+            _guard_last_admin(session, row)
+        row.active = active
+
+    return _change(db, actor, username, "enabled" if active else "disabled", apply)
+
+
+def reset_password(db: Database, actor: Actor, username: str, new_password: str) -> StaffSummary:
+    """Set a new password and clear any lockout (an administrator's way to let someone back in)."""
+    if problem := password_problem(new_password):
+        raise ValidationError({"password": problem})
+
+    def apply(_session: Session, row: Staff) -> None:
+        row.password_hash = hash_password(new_password)
+        row.failed_logins = 0
+        row.locked_until = None
+
+    return _change(db, actor, username, "password reset", apply)
