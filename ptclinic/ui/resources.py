@@ -1,0 +1,13 @@
+"""Files shipped under ptclinic/resources (style sheet, data) located the same way installed or not."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+
+def read_text(name: str) -> str:
+    return (resources.files("ptclinic") / "resources" / name).read_text(encoding="utf-8")
+
+
+def style_sheet() -> str:
+    return read_text("style.qss")
