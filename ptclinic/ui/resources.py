@@ -1,4 +1,4 @@
-"""Files shipped under ptclinic/resources (style sheet, data) located the same way installed or not."""
+"""Files shipped under ptclinic/resources, found the same way installed or from a checkout."""
 
 from __future__ import annotations
 
