@@ -20,7 +20,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from ptclinic.services.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -140,9 +143,19 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: commits on success, rolls back on any error.
+
+        A lost connection or a database that stays locked surfaces as DatabaseUnavailable, a
+        domain error the UI can show in plain words; the unit of work has been rolled back.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseUnavailable(
+                "The clinic database cannot be reached right now, or is busy. Nothing was "
+                "saved by this step; check the network or server and try again."
+            ) from exc
 
     def upgrade(self) -> Path | None:
         return upgrade_to_head(self.engine)

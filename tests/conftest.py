@@ -21,13 +21,13 @@ from sqlalchemy.engine import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ptclinic.db import Database  # noqa: E402
-from ptclinic.models import Role  # noqa: E402
-from ptclinic.services import clinic, staff  # noqa: E402
-from ptclinic.services.actor import Actor  # noqa: E402
-from ptclinic.services.auth import actor_of  # noqa: E402
-from ptclinic.services.patient_fields import PatientInput  # noqa: E402
-from tests.pg_server import ThrowawayPostgres, find_bin_dir  # noqa: E402
+from ptclinic.db import Database
+from ptclinic.models import Role
+from ptclinic.services import clinic, staff
+from ptclinic.services.actor import Actor
+from ptclinic.services.auth import actor_of
+from ptclinic.services.patient_fields import PatientInput
+from tests.pg_server import ThrowawayPostgres, find_bin_dir
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TEMPLATE_DB = "ptclinic_template"
@@ -53,7 +53,7 @@ def postgres_admin_url() -> Iterator[str]:
     server = ThrowawayPostgres(bin_dir)
     try:
         url = server.start()
-    except Exception as exc:  # noqa: BLE001 - any start failure means no server
+    except Exception as exc:
         server.stop()
         _missing_postgres(f"could not start a throwaway server: {exc}")
         return
@@ -98,6 +98,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
         yield f"sqlite:///{target}"
         return
+    yield from _fresh_postgres(request)
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database, for tests of PostgreSQL-only behaviour."""
+    yield from _fresh_postgres(request)
+
+
+def _fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
     template = request.getfixturevalue("postgres_template")
     admin_url = request.getfixturevalue("postgres_admin_url")
     name = f"t_{uuid.uuid4().hex[:12]}"
@@ -125,9 +135,7 @@ def clinic_db(db: Database) -> Database:
     clinic.save_first_clinic(
         db, clinic.ClinicInfo(name="Riverside Physical Therapy", time_zone="America/Chicago")
     )
-    staff.create_first_admin(
-        db, staff.NewStaff("admin", "Avery Admin", Role.ADMIN.value, PASSWORD)
-    )
+    staff.create_first_admin(db, staff.NewStaff("admin", "Avery Admin", Role.ADMIN.value, PASSWORD))
     return db
 
 
@@ -151,7 +159,9 @@ def _actor(db: Database, username: str) -> Actor:
 def make_staff(clinic_db: Database, admin: Actor):  # type: ignore[no-untyped-def]
     def make(username: str, role: Role) -> Actor:
         staff.add_staff(
-            clinic_db, admin, staff.NewStaff(username, username.title() + " Person", role.value, PASSWORD)
+            clinic_db,
+            admin,
+            staff.NewStaff(username, username.title() + " Person", role.value, PASSWORD),
         )
         return _actor(clinic_db, username)
 

@@ -7,6 +7,7 @@ a temporary folder removed at the end of the session.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -63,10 +64,8 @@ class ThrowawayPostgres:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         # Give the postmaster a moment to release files before removing them.
         time.sleep(0.2)
         shutil.rmtree(self.root, ignore_errors=True)

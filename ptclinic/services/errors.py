@@ -45,3 +45,7 @@ class StaleRecordError(ConflictError):
 
 class SetupError(DomainError):
     pass
+
+
+class DatabaseUnavailable(DomainError):
+    """The database could not be reached or stayed busy; nothing was saved by the failed step."""

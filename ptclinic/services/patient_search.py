@@ -83,11 +83,9 @@ def _criteria(text: str) -> tuple[ColumnElement[bool], ColumnElement[int]]:
         return false(), case((false(), 0), else_=0)
     if not pairs:
         key = tokens[0]
-        rank = case(
-            (Patient.last_name_key == key, 0),
-            (_prefix(Patient.last_name_key, key), 1),
-            else_=2,
-        )
+        # Last-name matches before first-name matches; within each, alphabetical (so an exact
+        # last name, being the shortest key with that prefix, comes first on its own).
+        rank = case((_prefix(Patient.last_name_key, key), 0), else_=1)
         return or_(_prefix(Patient.last_name_key, key), _prefix(Patient.first_name_key, key)), rank
     clauses = []
     for last, first in pairs:

@@ -58,7 +58,9 @@ def test_success_resets_the_failure_count(clinic_db: Database) -> None:
     assert auth.authenticate(clinic_db, "admin", PASSWORD).username == "admin"
 
 
-def test_disabled_account_cannot_log_in(clinic_db: Database, admin: Actor, therapist: Actor) -> None:
+def test_disabled_account_cannot_log_in(
+    clinic_db: Database, admin: Actor, therapist: Actor
+) -> None:
     staff.set_active(clinic_db, admin, "therapist", False)
     with pytest.raises(AuthenticationError, match="disabled"):
         auth.authenticate(clinic_db, "therapist", PASSWORD)
