@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from ptclinic.config import DATABASE_URL_ENV
 from ptclinic.db import make_engine
 from ptclinic.models import Base
 
@@ -29,7 +32,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url")
+    url = os.environ.get(DATABASE_URL_ENV) or config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("no database URL given to the migration environment")
     engine = make_engine(url)
