@@ -73,10 +73,10 @@ def test_upgrade_from_an_earlier_revision_makes_a_readable_backup(
         session.execute(text("UPDATE alembic_version SET version_num = 'older'"))
     db.dispose()
     # Make "older" a known revision whose upgrade to head does nothing.
-    import ptclinic.db as dbmod
+    from alembic import command
 
     calls: list[str] = []
-    monkeypatch.setattr(dbmod.command, "upgrade", lambda cfg, rev: calls.append(rev))
+    monkeypatch.setattr(command, "upgrade", lambda cfg, rev: calls.append(rev))
     backup = Database(f"sqlite:///{path}").upgrade()
     assert backup is not None and backup.exists() and "before-upgrade-from-older" in backup.name
     assert calls == ["head"]

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from ptclinic.db import Database, alembic_config, current_revision, head_revision
+from ptclinic.db import SCHEMA_HEAD, Database, alembic_config, current_revision, head_revision
 from ptclinic.models import Base
 
 
@@ -28,3 +28,8 @@ def test_models_and_migrations_agree(db: Database) -> None:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_start_up_shortcut_knows_the_newest_revision() -> None:
+    # Start-up skips Alembic when the database is at SCHEMA_HEAD; a new revision must move it.
+    assert head_revision() == SCHEMA_HEAD
