@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ptclinic.db import Database
-from ptclinic.models import Staff
+from ptclinic.models import Role, Staff
 from ptclinic.models.base import utcnow
 from ptclinic.services import audit
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
-from ptclinic.services.errors import AccountLocked, AuthenticationError
+from ptclinic.services.errors import AccountLocked, AuthenticationError, PermissionDenied
 from ptclinic.services.passwords import verify_password
 
 MAX_FAILED_LOGINS = 5
@@ -101,6 +101,14 @@ def authenticate(
 def logout(db: Database, actor: Actor) -> None:
     with db.session() as session:
         audit.record(session, AuditAction.LOGOUT, actor=actor)
+
+
+def end_locked_session(db: Database, locked: Actor, username: str, password: str) -> None:
+    """Log ``locked`` out of a locked screen on an administrator's own credentials."""
+    approver = authenticate(db, username, password)
+    if approver.role != Role.ADMIN.value:
+        raise PermissionDenied("Only an administrator can end someone else's session.")
+    logout(db, locked)
 
 
 def record_screen_lock(db: Database, actor: Actor) -> None:

@@ -75,12 +75,29 @@ def _info(row: ClinicSettings) -> ClinicInfo:
     )
 
 
-def needs_setup(db: Database) -> bool:
-    """True on an empty database: no clinic settings or no staff yet."""
+@dataclass(frozen=True)
+class SetupState:
+    """What first-run set-up still has to record. An IT person may have created the first
+    administrator from the command line, leaving only the clinic's own details."""
+
+    needs_clinic: bool
+    needs_administrator: bool
+
+    @property
+    def complete(self) -> bool:
+        return not (self.needs_clinic or self.needs_administrator)
+
+
+def setup_state(db: Database) -> SetupState:
     with db.session() as session:
         has_settings = session.get(ClinicSettings, 1) is not None
         staff_count = session.scalar(select(func.count()).select_from(Staff)) or 0
-    return not has_settings or staff_count == 0
+    return SetupState(needs_clinic=not has_settings, needs_administrator=staff_count == 0)
+
+
+def needs_setup(db: Database) -> bool:
+    """True on an empty database: no clinic settings or no staff yet."""
+    return not setup_state(db).complete
 
 
 def get_clinic(db: Database) -> ClinicInfo:

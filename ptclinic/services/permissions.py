@@ -8,6 +8,9 @@ from ptclinic.models.staff import Role
 from ptclinic.services.actor import Actor
 from ptclinic.services.errors import PermissionDenied
 
+# The UI lists and compares roles but never imports models; it takes Role from here.
+__all__ = ["ROLE_LABELS", "ROLE_PERMISSIONS", "Permission", "Role", "can", "require"]
+
 
 class Permission(enum.StrEnum):
     MANAGE_STAFF = "manage staff"

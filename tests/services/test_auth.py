@@ -8,7 +8,7 @@ from ptclinic.models import AuditEvent
 from ptclinic.models.base import utcnow
 from ptclinic.services import auth, staff
 from ptclinic.services.actor import Actor
-from ptclinic.services.errors import AccountLocked, AuthenticationError
+from ptclinic.services.errors import AccountLocked, AuthenticationError, PermissionDenied
 from tests.conftest import PASSWORD
 
 
@@ -81,3 +81,17 @@ def test_screen_unlock_needs_the_same_users_password(clinic_db: Database, admin:
         auth.unlock_screen(clinic_db, admin, "wrong password")
     auth.unlock_screen(clinic_db, admin, PASSWORD)
     assert _actions(clinic_db)[-1] == "screen_unlocked"
+
+
+def test_only_an_administrator_can_end_a_locked_session(
+    clinic_db: Database, therapist: Actor, front_desk: Actor
+) -> None:
+    with pytest.raises(PermissionDenied):
+        auth.end_locked_session(clinic_db, therapist, "frontdesk", PASSWORD)
+    assert "logout" not in _actions(clinic_db)
+    with pytest.raises(AuthenticationError):
+        auth.end_locked_session(clinic_db, therapist, "admin", "wrong password")
+    assert "logout" not in _actions(clinic_db)
+
+    auth.end_locked_session(clinic_db, therapist, "admin", PASSWORD)
+    assert _actions(clinic_db)[-1] == "logout"
