@@ -1,0 +1,1 @@
+"""Patient screens: find-as-you-type search, the chart's demographics, registration and editing."""

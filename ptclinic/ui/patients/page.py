@@ -1,0 +1,397 @@
+"""The Patients page: find a patient as you type, open the chart, register or edit details.
+
+Keyboard first: Ctrl+K (wired by the main window to ``focus_search``) lands in the search box;
+Up/Down move through the results without leaving it; Enter opens the highlighted chart.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptclinic.db import Database
+from ptclinic.services.actor import Actor
+from ptclinic.services.clinic import clinic_today
+from ptclinic.services.errors import DatabaseUnavailable, DomainError
+from ptclinic.services.patients import PatientRecord, open_chart
+from ptclinic.services.permissions import Permission, can
+from ptclinic.ui.events import events
+from ptclinic.ui.patients.registration import SEX_LABELS, PatientDialog
+from ptclinic.ui.patients.search_model import PatientSearchModel, format_dob
+
+log = logging.getLogger(__name__)
+
+SEARCH_PLACEHOLDER = "Name, chart #, phone or date of birth  (Ctrl+K)"
+SEARCH_DELAY_MS = 150
+MIN_QUERY = 2
+_NAVIGATION_KEYS = {
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+    Qt.Key.Key_PageUp,
+    Qt.Key.Key_PageDown,
+}
+_NOT_RECORDED = "Not recorded"
+
+
+def _sex_text(sex: str) -> str:
+    return "Sex not recorded" if sex == "unknown" else SEX_LABELS.get(sex, sex)
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class ChartView(QWidget):
+    """One patient's identity header and demographics, read-only."""
+
+    def __init__(self, may_edit: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+
+        self.header = QFrame()
+        self.header.setObjectName("chartHeader")
+        identity = QVBoxLayout(self.header)
+        identity.setContentsMargins(14, 10, 14, 10)
+        identity.setSpacing(2)
+        self.name = QLabel()
+        self.name.setObjectName("chartName")
+        self.ids = QLabel()
+        self.ids.setObjectName("chartIds")
+        # No word wrap: the identity line must never be cut; the splitter keeps room for it.
+        for label in (self.name, self.ids):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            identity.addWidget(label)
+        layout.addWidget(self.header)
+
+        self._values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(18)
+        form.setVerticalSpacing(6)
+        form.setContentsMargins(4, 0, 4, 0)
+        sections = (
+            ("Contact", ("phone", "Phone"), ("email", "Email"), ("address", "Address"),
+             ("preferred_language", "Preferred language")),
+            ("Emergency contact", ("emergency_contact_name", "Name"),
+             ("emergency_contact_phone", "Phone")),
+            ("Insurance & referral", ("payer", "Payer"), ("member_id", "Member ID"),
+             ("referring_physician", "Referring physician")),
+        )  # fmt: skip
+        for title, *rows in sections:
+            form.addRow(_section(title))
+            for name, caption in rows:
+                value = QLabel()
+                value.setWordWrap(True)
+                value.setTextInteractionFlags(
+                    Qt.TextInteractionFlag.TextSelectableByMouse
+                    | Qt.TextInteractionFlag.TextSelectableByKeyboard
+                )
+                form.addRow(QLabel(caption), value)
+                self._values[name] = value
+        layout.addLayout(form)
+        self.edit_button: QPushButton | None = None
+        if may_edit:
+            self.edit_button = QPushButton("&Edit details…")
+            self.edit_button.setToolTip("Change this patient's demographics (Alt+E)")
+            row = QHBoxLayout()
+            row.setContentsMargins(4, 10, 4, 0)
+            row.addWidget(self.edit_button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(1)
+
+    def show_record(self, record: PatientRecord, born: str) -> None:
+        self.name.setText(record.display_name + ("" if record.active else "  — inactive record"))
+        self.ids.setText(
+            f"Born {born}   ·   Chart # {record.chart_number}   ·   {_sex_text(record.sex)}"
+        )
+        for name, label in self._values.items():
+            value = str(getattr(record, name) or "")
+            label.setText(value or _NOT_RECORDED)
+            # Empty values are in the muted hint style so filled ones stand out.
+            label.setObjectName("" if value else "hint")
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+    def value_text(self, name: str) -> str:
+        return self._values[name].text()
+
+
+class PatientsPage(QWidget):
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._actor = actor
+        self._record: PatientRecord | None = None
+        self._may_edit = can(actor, Permission.EDIT_PATIENTS)
+        self._model = PatientSearchModel(db, actor, self)
+
+        title = QLabel("Patients")
+        title.setObjectName("pageTitle")
+
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Find a patient")
+        self.search.installEventFilter(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        self.new_button: QPushButton | None = None
+        if self._may_edit:
+            self.new_button = QPushButton("&New patient…")
+            self.new_button.setObjectName("primary")
+            self.new_button.setToolTip("Register a new patient (Alt+N)")
+            self.new_button.clicked.connect(self.register_new)
+            search_row.addWidget(self.new_button)
+
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+
+        self.table = QTableView()
+        self.table.setObjectName("patientResults")
+        self.table.setModel(self._model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as everywhere else
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self._size_columns()
+        self.table.activated.connect(self._open_index)
+
+        self.chart = ChartView(self._may_edit)
+        if self.chart.edit_button is not None:
+            self.chart.edit_button.clicked.connect(self._edit_current)
+        self.chart_error = QLabel()
+        self.chart_error.setObjectName("formError")
+        self.chart_error.setWordWrap(True)
+        self.chart_error.hide()
+        empty = QLabel(
+            "Find a patient on the left, then press Enter\nor double-click to open the chart."
+        )
+        empty.setObjectName("hint")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack = QStackedWidget()
+        self._stack.addWidget(empty)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.chart)
+        self._stack.addWidget(scroll)
+        chart_side = QWidget()
+        chart_box = QVBoxLayout(chart_side)
+        chart_box.setContentsMargins(12, 0, 0, 0)
+        chart_box.addWidget(self.chart_error)
+        chart_box.addWidget(self._stack, 1)
+
+        results_side = QWidget()
+        results_box = QVBoxLayout(results_side)
+        results_box.setContentsMargins(0, 0, 0, 0)
+        results_box.addLayout(search_row)
+        results_box.addWidget(self.hint)
+        results_box.addWidget(self.table, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(results_side)
+        splitter.addWidget(chart_side)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.addWidget(title)
+        layout.addWidget(splitter, 1)
+
+        self._model.failed.connect(self._show_hint)
+        events().data_changed.connect(self._on_data_changed)
+        self._update_hint()
+
+    # --- public -------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def register_new(self) -> None:
+        self._open_dialog(None)
+
+    def open_patient(self, patient_id: int) -> None:
+        """Open (and audit a view of) one patient's chart."""
+        try:
+            record = open_chart(self._db, self._actor, patient_id)
+            today = clinic_today(self._db)
+        except DatabaseUnavailable as exc:
+            log.warning("opening chart %s failed: %s", patient_id, exc.__cause__ or exc)
+            self._show_chart_error(
+                "The chart could not be opened because the database did not answer. "
+                "Check the network connection and try again."
+            )
+            return
+        except DomainError as exc:
+            self._show_chart_error(str(exc))
+            return
+        self._record = record
+        self.chart_error.hide()
+        dob = format_dob(record.date_of_birth, today) if record.date_of_birth else _NOT_RECORDED
+        self.chart.show_record(record, dob)
+        self._stack.setCurrentIndex(1)
+
+    def current_patient(self) -> PatientRecord | None:
+        return self._record
+
+    def model(self) -> PatientSearchModel:
+        return self._model
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def _run_search(self) -> None:
+        self._timer.stop()
+        text = self.search.text().strip()
+        self._model.set_query(text if len(text) >= MIN_QUERY else "")
+        if self._model.rowCount():
+            # The best match is highlighted so Enter opens it straight away.
+            self.table.selectRow(0)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        text = self.search.text().strip()
+        count = self._model.rowCount()
+        if self._model.error:
+            message = "⚠ " + self._model.error
+        elif not text:
+            message = "Type at least 2 letters of a name, or a chart #, phone or date of birth."
+        elif len(text) < MIN_QUERY:
+            message = "Type at least 2 letters."
+        elif count == 0:
+            message = (
+                f"No patient matches “{text}”. "
+                "Check the spelling, or try the chart # or date of birth."
+            )
+            if self._may_edit:
+                message += " New to the clinic? Register them with New patient…"
+        elif self._model.has_more():
+            message = (
+                f"{count}+ patients match — keep typing to narrow the list. "
+                "Enter opens the highlighted chart."
+            )
+        else:
+            noun = "patient matches" if count == 1 else "patients match"
+            message = f"{count} {noun}. ↑ ↓ to choose, Enter to open the chart."
+        self._show_hint(message)
+
+    def _show_hint(self, message: str) -> None:
+        if self._model.error and not message.startswith("⚠"):
+            message = "⚠ " + message
+        self.hint.setText(message)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in _NAVIGATION_KEYS:
+                if self._timer.isActive():
+                    self._run_search()
+                QApplication.sendEvent(self.table, event)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._timer.isActive():
+                    self._run_search()
+                self._open_index(self.table.currentIndex())
+                return True
+            if key == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_patient(self._model.patient_id(index.row()))
+
+    def _on_data_changed(self, kind: str, ids: list[int]) -> None:
+        if kind != "patient":
+            return
+        current = self.table.currentIndex()
+        selected = self._model.patient_id(current.row()) if current.isValid() else None
+        self._model.refresh()
+        row = self._model.row_of(selected) if selected is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+        elif self._model.rowCount():
+            self.table.selectRow(0)
+        self._update_hint()
+        if self._record is not None and (not ids or self._record.id in ids):
+            self.open_patient(self._record.id)
+
+    # --- charts and dialogs -------------------------------------------------------------------
+
+    def _show_chart_error(self, message: str) -> None:
+        self.chart_error.setText("⚠ " + message)
+        self.chart_error.show()
+
+    def _edit_current(self) -> None:
+        if self._record is not None:
+            self._open_dialog(self._record)
+
+    def _open_dialog(self, record: PatientRecord | None) -> None:
+        dialog = PatientDialog(self._db, self._actor, record, parent=self)
+        dialog.open_existing.connect(self.open_patient)
+        dialog.finished.connect(lambda result: self._dialog_finished(dialog, result))
+        dialog.open()
+
+    def _dialog_finished(self, dialog: PatientDialog, result: int) -> None:
+        saved = dialog.record()
+        dialog.deleteLater()
+        if result and saved is not None and (self._record is None or saved.id != self._record.id):
+            self.open_patient(saved.id)
+
+    def _size_columns(self) -> None:
+        # Fixed widths from the font (not ResizeToContents, which would measure every fetched row).
+        self.table.ensurePolished()  # the style sheet's font size applies only once polished
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(PatientSearchModel.NAME, QHeaderView.ResizeMode.Stretch)
+        samples = {
+            PatientSearchModel.DATE_OF_BIRTH: "Sep 30, 2000 (100)",
+            PatientSearchModel.CHART: "Chart # 00",
+            PatientSearchModel.PHONE: "(555) 555-5555",
+        }
+        for column, sample in samples.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
