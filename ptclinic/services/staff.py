@@ -67,6 +67,28 @@ def _summary(s: Staff) -> StaffSummary:
     )
 
 
+@dataclass(frozen=True)
+class StaffDetails:
+    """What an administrator may correct about a person after the account exists."""
+
+    full_name: str
+    credentials: str = ""
+    npi: str = ""
+
+
+def _details_problems(data: StaffDetails) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.full_name:
+        errors["full_name"] = "Full name is required."
+    elif len(data.full_name) > 120:
+        errors["full_name"] = "Full name is too long (at most 120 characters)."
+    if data.npi and not re.fullmatch(r"\d{10}", data.npi):
+        errors["npi"] = "An NPI has exactly 10 digits."
+    if len(data.credentials) > 40:
+        errors["credentials"] = "Credentials are too long (at most 40 characters)."
+    return errors
+
+
 def role_problem(role: str) -> str | None:
     if role not in {r.value for r in Role}:
         choices = ", ".join(r.value for r in Role)
@@ -89,18 +111,11 @@ def validate_new_staff(data: NewStaff) -> NewStaff:
             "Username must be 2 to 40 characters: letters, digits, dot, dash or underscore, "
             "starting with a letter."
         )
-    if not data.full_name:
-        errors["full_name"] = "Full name is required."
-    elif len(data.full_name) > 120:
-        errors["full_name"] = "Full name is too long (at most 120 characters)."
+    errors.update(_details_problems(StaffDetails(data.full_name, data.credentials, data.npi)))
     if problem := role_problem(data.role):
         errors["role"] = problem
     if problem := password_problem(data.password):
         errors["password"] = problem
-    if data.npi and not re.fullmatch(r"\d{10}", data.npi):
-        errors["npi"] = "An NPI has exactly 10 digits."
-    if len(data.credentials) > 40:
-        errors["credentials"] = "Credentials are too long (at most 40 characters)."
     if errors:
         raise ValidationError(errors)
     return data
@@ -224,3 +239,16 @@ def reset_password(db: Database, actor: Actor, username: str, new_password: str)
         row.locked_until = None
 
     return _change(db, actor, username, "password reset", apply)
+
+
+def update_details(db: Database, actor: Actor, username: str, data: StaffDetails) -> StaffSummary:
+    """Correct a staff member's full name, credentials or NPI (the username never changes)."""
+    require(actor, Permission.MANAGE_STAFF)
+    data = StaffDetails(clean_line(data.full_name), clean_line(data.credentials), data.npi.strip())
+    if errors := _details_problems(data):
+        raise ValidationError(errors)
+
+    def apply(_session: Session, row: Staff) -> None:
+        row.full_name, row.credentials, row.npi = data.full_name, data.credentials, data.npi
+
+    return _change(db, actor, username, "name, credentials and NPI updated", apply)
