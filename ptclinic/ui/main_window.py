@@ -1,0 +1,351 @@
+"""The main window: navigation on the left, one page at a time, menus with visible shortcuts.
+
+Only pages the actor's role may use are shown. Pages that later releases will fill in say so
+plainly instead of pretending. Log out, quit and the idle lock's "Switch user…" all end here,
+and ``closed(return_to_login)`` tells the application what to show next.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptclinic import __version__
+from ptclinic.db import Database
+from ptclinic.services import auth, clinic
+from ptclinic.services.actor import Actor
+from ptclinic.services.errors import DomainError
+from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, can
+from ptclinic.ui.admin.page import AdministrationPage
+from ptclinic.ui.events import events
+from ptclinic.ui.idle_lock import IdleLock
+from ptclinic.ui.patients.page import PatientsPage
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "ui.ini"
+DEFAULT_SIZE = (1280, 800)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    shortcut: str
+    shown_to: Callable[[Actor], bool]
+    # For pages a later release fills in: the one honest sentence the placeholder shows.
+    later: str = ""
+
+
+PAGES = (
+    PageSpec(
+        "schedule",
+        "Schedule",
+        "Ctrl+1",
+        lambda a: can(a, Permission.MANAGE_SCHEDULE),
+        "Booking, check-in and the day sheet arrive in a later release of PT Clinic.",
+    ),
+    PageSpec("patients", "Patients", "Ctrl+2", lambda a: can(a, Permission.VIEW_PATIENTS)),
+    PageSpec(
+        "my_work",
+        "My work",
+        "Ctrl+3",
+        lambda a: can(a, Permission.VIEW_CLINICAL),
+        "Your caseload, notes to finish and progress reports due arrive in a later release "
+        "of PT Clinic.",
+    ),
+    PageSpec(
+        "exercises",
+        "Exercise library",
+        "Ctrl+4",
+        lambda a: can(a, Permission.VIEW_CLINICAL),
+        "Browsing exercises and printing home programs arrive in a later release of PT Clinic.",
+    ),
+    PageSpec(
+        "admin",
+        "Administration",
+        "Ctrl+5",
+        lambda a: can(a, Permission.MANAGE_STAFF) or can(a, Permission.VIEW_AUDIT_LOG),
+    ),
+)
+# The page a role lands on: the first working one, not a "later release" placeholder.
+_LANDING = ("patients", "admin")
+
+
+def _has_unsaved_work(page: QWidget) -> bool:
+    # Administration names its check has_unsaved_changes; accept either spelling.
+    check = getattr(page, "has_unsaved_work", None) or getattr(page, "has_unsaved_changes", None)
+    return bool(check()) if callable(check) else False
+
+
+class ComingLaterPage(QWidget):
+    def __init__(self, title: str, sentence: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        text = QLabel(sentence)
+        text.setObjectName("hint")
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    """The logged-in workspace. ``idle_lock_ms`` overrides the clinic's idle time (tests)."""
+
+    closed = Signal(bool)  # True: show the log-in dialog again; False: quit
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        *,
+        idle_lock_ms: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._actor = actor
+        self._settings = QSettings(str(data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+        self._return_to_login = False
+        self._session_over = False  # the user is logged out already
+        self._closed = False
+        info = clinic.get_clinic(db)
+        self._clinic_name = info.name
+        self._set_title()
+
+        self.pages: dict[str, QWidget] = {}
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self._build_pages()
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.idle_lock = IdleLock(
+            db, actor, idle_lock_ms or info.idle_lock_minutes * 60_000, anchor=self, parent=self
+        )
+        self.idle_lock.session_ended.connect(self._end_session_by_administrator)
+        self._build_menus()
+        who = QLabel(f"{actor.full_name} · {ROLE_LABELS[Role(actor.role)]} · {db.describe()}")
+        who.setObjectName("statusIdentity")
+        self.statusBar().addPermanentWidget(who)
+        events().data_changed.connect(self._on_data_changed)
+
+        landing = next((k for k in _LANDING if k in self.pages), next(iter(self.pages), None))
+        if landing is not None:
+            self.show_page(landing)
+        self._restore_geometry()
+        self.idle_lock.start()
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build_pages(self) -> None:
+        for spec in PAGES:
+            if not spec.shown_to(self._actor):
+                continue
+            page: QWidget
+            if spec.key == "patients":
+                page = PatientsPage(self._db, self._actor)
+            elif spec.key == "admin":
+                page = AdministrationPage(self._db, self._actor)
+            else:
+                page = ComingLaterPage(spec.title, spec.later)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(spec.title)
+            item.setToolTip(f"{spec.title} ({spec.shortcut})")
+            self.navigation.addItem(item)
+
+    def _action(self, text: str, shortcut: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut})")
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        if can(self._actor, Permission.EDIT_PATIENTS) and "patients" in self.pages:
+            file_menu.addAction(self._action("&New patient…", "Ctrl+N", self.register_patient))
+            file_menu.addSeparator()
+        self.lock_action = self._action("&Lock screen", "Ctrl+L", self.idle_lock.lock_now)
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self._action("Log &out", "", self.log_out))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.close))
+
+        go_menu = menus.addMenu("&Go")
+        for spec in PAGES:
+            if spec.key in self.pages:
+                go_menu.addAction(
+                    self._action(spec.title, spec.shortcut, partial(self.show_page, spec.key))
+                )
+
+        if "patients" in self.pages:
+            patients_menu = menus.addMenu("&Patients")
+            self.find_action = self._action("&Find patient…", "Ctrl+K", self.find_patient)
+            patients_menu.addAction(self.find_action)
+
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self._action("&About PT Clinic", "", self.show_about))
+
+    def _set_title(self) -> None:
+        self.setWindowTitle(f"{self._clinic_name} — PT Clinic")
+
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value("main_window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            available = self.screen().availableGeometry()
+            # Most of a large screen, all of a 1366×768 laptop's (less room for the frame).
+            width = min(max(DEFAULT_SIZE[0], available.width() * 4 // 5), available.width() - 40)
+            height = min(max(DEFAULT_SIZE[1], available.height() * 4 // 5), available.height() - 60)
+            self.resize(width, height)
+            frame = self.frameGeometry()
+            frame.moveCenter(available.center())
+            self.move(frame.topLeft())
+        state = self._settings.value("main_window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        page = self.pages.get(key)
+        if page is not None:
+            self.navigation.setCurrentRow(self.stack.indexOf(page))
+
+    def current_page_key(self) -> str:
+        current = self.stack.currentWidget()
+        return next((k for k, page in self.pages.items() if page is current), "")
+
+    def _patients_page(self) -> PatientsPage | None:
+        page = self.pages.get("patients")
+        self.show_page("patients")
+        return page if isinstance(page, PatientsPage) else None
+
+    def find_patient(self) -> None:
+        if (page := self._patients_page()) is not None:
+            page.focus_search()
+
+    def register_patient(self) -> None:
+        if (page := self._patients_page()) is not None:
+            page.register_new()
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle("About PT Clinic")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>PT Clinic {html.escape(__version__)}</h3>"
+            "<p>Software for outpatient physical-therapy clinics.</p>"
+            f"<p>Clinic: {html.escape(self._clinic_name)}<br>"
+            f"Database: {html.escape(self._db.describe())}</p>"
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def log_out(self) -> None:
+        self._return_to_login = True
+        if not self.close():
+            self._return_to_login = False
+
+    def _end_session_by_administrator(self) -> None:
+        """The idle lock logged this user out: close everything without asking, then log in."""
+        self._session_over = True
+        self._return_to_login = True
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                # done(), not reject(): a dialog's own reject() may ask "save first?", and an
+                # administrator has already decided. Ending each exec() lets the stack unwind.
+                widget.done(QDialog.DialogCode.Rejected.value)
+        self.close()
+
+    def _on_data_changed(self, kind: str, _ids: list[object]) -> None:
+        if kind != "clinic":
+            return
+        try:
+            info = clinic.get_clinic(self._db)
+        except DomainError:
+            return  # the next change will try again; the old title is harmless meanwhile
+        self._clinic_name = info.name
+        self._set_title()
+        self.idle_lock.set_interval(info.idle_lock_minutes * 60_000)
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def unsaved_pages(self) -> list[str]:
+        """Titles of pages whose ``has_unsaved_work()`` (duck-typed; optional) says True."""
+        titles = {spec.key: spec.title for spec in PAGES}
+        return [titles[key] for key, page in self.pages.items() if _has_unsaved_work(page)]
+
+    def confirm_discard(self, titles: list[str]) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"You have unsaved changes in {', '.join(titles)}.")
+        box.setInformativeText("Close anyway and lose them?")
+        keep = box.addButton("&Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("&Discard and close", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is not keep
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            event.accept()
+            return
+        unsaved = [] if self._session_over else self.unsaved_pages()
+        if unsaved and not self.confirm_discard(unsaved):
+            event.ignore()
+            return
+        self._settings.setValue("main_window/geometry", self.saveGeometry())
+        self._settings.setValue("main_window/state", self.saveState())
+        self._settings.sync()
+        self.idle_lock.stop()
+        if not self._session_over:
+            self._session_over = True
+            try:
+                auth.logout(self._db, self._actor)
+            except DomainError:
+                log.warning("Log-out of %s was not written to the audit log", self._actor.username)
+        self._closed = True
+        event.accept()
+        self.closed.emit(self._return_to_login)

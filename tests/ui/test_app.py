@@ -1,0 +1,122 @@
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from ptclinic.db import Database
+from ptclinic.ui import app as app_module
+from ptclinic.ui.app import EXIT_DATABASE, run_app
+from ptclinic.ui.login import LoginDialog
+from tests.conftest import PASSWORD
+
+Problems = list[tuple[str, str, str, str]]
+
+
+@pytest.fixture
+def problems(monkeypatch: pytest.MonkeyPatch) -> Problems:
+    shown: Problems = []
+    monkeypatch.setattr(app_module, "show_problem", lambda *args: shown.append((*args, "")[:4]))
+    return shown
+
+
+@pytest.fixture(autouse=True)
+def watchdog(qtbot: QtBot) -> Iterator[None]:
+    """A stuck flow ends the app's event loop (and so fails the test) instead of hanging.
+
+    Also puts back the look run_app gives the shared QApplication, so later tests' sizes do
+    not depend on whether this module ran first.
+    """
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet, style = app.styleSheet(), app.style().name()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(QApplication.quit)
+    timer.start(20_000)
+    yield
+    timer.stop()
+    app.setStyleSheet(sheet)
+    app.setStyle(style)
+
+
+def _visible(kind: type[QWidget]) -> QWidget | None:
+    return next(
+        (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
+        None,
+    )
+
+
+def _when(kind: type[QWidget], then: Callable[[QWidget], None]) -> None:
+    """Poll from inside the app's own event loop until a window of ``kind`` is up."""
+
+    def check() -> None:
+        widget = _visible(kind)
+        if widget is None:
+            QTimer.singleShot(20, check)
+        else:
+            then(widget)
+
+    QTimer.singleShot(20, check)
+
+
+def test_exits_once_the_login_dialog_is_shown(
+    qtbot: QtBot, clinic_db: Database, tmp_path: Path
+) -> None:
+    assert run_app(clinic_db.url, tmp_path, exit_when_login_shown=True) == 0
+
+
+def test_a_database_that_cannot_be_opened_is_explained(
+    qtbot: QtBot, tmp_path: Path, problems: Problems
+) -> None:
+    url = f"sqlite:///{tmp_path / 'missing-folder' / 'clinic.sqlite3'}"
+    assert run_app(url, tmp_path) == EXIT_DATABASE
+    [(_title, text, advice, _detail)] = problems
+    assert "could not open the clinic database" in text
+    assert "folder exists" in advice
+    assert "Traceback" not in text + advice
+
+
+def test_a_database_from_a_newer_version_is_explained(
+    qtbot: QtBot, tmp_path: Path, problems: Problems
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
+    assert run_app(f"sqlite:///{path}", tmp_path) == EXIT_DATABASE
+    assert "newer version of PT Clinic" in problems[0][2]
+
+
+def test_log_in_log_out_and_quit(
+    qtbot: QtBot, clinic_db: Database, tmp_path: Path, problems: Problems
+) -> None:
+    from ptclinic.ui.main_window import MainWindow
+
+    seen: list[str] = []
+
+    def log_in(widget: QWidget) -> None:
+        assert isinstance(widget, LoginDialog)
+        seen.append("login")
+        widget.fill("admin", PASSWORD)
+        widget.login_button.click()
+        _when(MainWindow, log_out)
+
+    def log_out(widget: QWidget) -> None:
+        assert isinstance(widget, MainWindow)
+        seen.append(widget.windowTitle())
+        widget.log_out()
+        _when(LoginDialog, quit_from_login)
+
+    def quit_from_login(widget: QWidget) -> None:
+        seen.append("login again")
+        widget.close()  # Esc or Quit: the program ends
+
+    _when(LoginDialog, log_in)
+    assert run_app(clinic_db.url, tmp_path) == 0
+    assert seen == ["login", "Riverside Physical Therapy — PT Clinic", "login again"]
+    assert problems == []
