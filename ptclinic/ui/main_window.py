@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -92,10 +93,15 @@ PAGES = (
 _LANDING = ("patients", "admin")
 
 
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A page that can hold typing not yet saved; closing the window asks about it first."""
+
+    def has_unsaved_work(self) -> bool: ...
+
+
 def _has_unsaved_work(page: QWidget) -> bool:
-    # Administration names its check has_unsaved_changes; accept either spelling.
-    check = getattr(page, "has_unsaved_work", None) or getattr(page, "has_unsaved_changes", None)
-    return bool(check()) if callable(check) else False
+    return isinstance(page, HoldsUnsavedWork) and page.has_unsaved_work()
 
 
 class ComingLaterPage(QWidget):
@@ -311,7 +317,7 @@ class MainWindow(QMainWindow):
     # --- closing ------------------------------------------------------------------------------
 
     def unsaved_pages(self) -> list[str]:
-        """Titles of pages whose ``has_unsaved_work()`` (duck-typed; optional) says True."""
+        """Titles of the pages holding unsaved work (see HoldsUnsavedWork)."""
         titles = {spec.key: spec.title for spec in PAGES}
         return [titles[key] for key, page in self.pages.items() if _has_unsaved_work(page)]
 

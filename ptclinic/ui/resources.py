@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 
 def read_text(name: str) -> str:
@@ -10,4 +11,7 @@ def read_text(name: str) -> str:
 
 
 def style_sheet() -> str:
-    return read_text("style.qss")
+    """The clinic style sheet, its icon URLs pointed at the shipped icons folder."""
+    # Qt reads url() from the file system; the package is installed as plain files, not a zip.
+    icons = Path(str(resources.files("ptclinic") / "resources" / "icons")).as_posix()
+    return read_text("style.qss").replace("@ICONS@", icons)

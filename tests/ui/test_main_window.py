@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ptclinic.db import Database
 from ptclinic.models import AuditEvent
 from ptclinic.services.actor import Actor
+from ptclinic.ui.admin.page import AdministrationPage
 from ptclinic.ui.main_window import ComingLaterPage, MainWindow
 from ptclinic.ui.patients.page import PatientsPage
 from tests.conftest import PASSWORD
@@ -153,6 +154,18 @@ def test_unsaved_work_asks_before_closing(
     monkeypatch.setattr(window, "confirm_discard", lambda titles: True)
     with qtbot.waitSignal(window.closed):
         window.close()
+
+
+def test_typing_in_clinic_settings_counts_as_unsaved_work(
+    make_window: MakeWindow, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(admin)
+    monkeypatch.setattr(window, "confirm_discard", lambda titles: True)  # for the teardown
+    assert window.unsaved_pages() == []
+    page = window.pages["admin"]
+    assert isinstance(page, AdministrationPage) and page.settings_tab is not None
+    page.settings_tab.name.setText("Renamed clinic")
+    assert window.unsaved_pages() == ["Administration"]
 
 
 def test_about_shows_version_and_database(

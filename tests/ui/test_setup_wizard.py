@@ -111,9 +111,7 @@ def test_after_a_command_line_administrator_only_the_clinic_is_asked(
 ) -> None:
     # The README's PostgreSQL recipe: "ptclinic user add" made the administrator, no clinic yet.
     staff.create_first_admin(db, staff.NewStaff("alice", "Alice Admin", "admin", PASSWORD))
-    assert clinic.setup_state(db) == clinic.SetupState(
-        needs_clinic=True, needs_administrator=False
-    )
+    assert clinic.setup_state(db) == clinic.SetupState(needs_clinic=True, needs_administrator=False)
     wizard = _wizard(qtbot, db)
     assert wizard.admin_page is None and wizard.clinic_page is not None
     _fill_clinic(qtbot, wizard)

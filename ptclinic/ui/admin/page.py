@@ -78,6 +78,6 @@ class AdministrationPage(QWidget):
         """The visible tabs' names without their mnemonic ampersands."""
         return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]
 
-    def has_unsaved_changes(self) -> bool:
+    def has_unsaved_work(self) -> bool:
         """True when the clinic settings were edited and not saved (the window asks first)."""
-        return self.settings_tab is not None and self.settings_tab.has_unsaved_changes()
+        return self.settings_tab is not None and self.settings_tab.has_unsaved_work()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -73,9 +72,6 @@ class SettingsTab(QWidget):
         self.phone = QLineEdit()
         self.idle_lock_minutes = QSpinBox()
         self.idle_lock_minutes.setRange(1, 240)
-        # The shared style sheet leaves step buttons without arrows; typing the number, the
-        # Up/Down keys and the mouse wheel all still step it.
-        self.idle_lock_minutes.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
         self.idle_lock_minutes.setSuffix(" minutes")
         self.idle_lock_minutes.setMaximumWidth(180)
         self.idle_lock_minutes.setToolTip(
@@ -146,7 +142,7 @@ class SettingsTab(QWidget):
             version=self._loaded.version if self._loaded else 0,
         )
 
-    def has_unsaved_changes(self) -> bool:
+    def has_unsaved_work(self) -> bool:
         return self._loaded is not None and self.values() != self._loaded
 
     def reload(self) -> None:
@@ -188,7 +184,7 @@ class SettingsTab(QWidget):
 
     def _on_data_changed(self, kind: str, _ids: list[object]) -> None:
         # Follow a change made elsewhere in this program, but never over someone's unsaved edits.
-        if kind == "clinic" and not self.has_unsaved_changes():
+        if kind == "clinic" and not self.has_unsaved_work():
             try:
                 self._show(clinic.get_clinic(self._db))
             except SERVICE_ERRORS as exc:

@@ -119,6 +119,8 @@ class PatientDialog(QDialog):
         self.sex = QComboBox()
         for value in SEXES:
             self.sex.addItem(SEX_LABELS[value], value)
+        # A new chart starts at "Not recorded": a preselected value would be saved unasked.
+        self.sex.setCurrentIndex(self.sex.findData(PatientInput("", "", None).sex))
         self.language = QComboBox()
         self.language.setEditable(True)
         self.language.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

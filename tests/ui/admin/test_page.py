@@ -17,7 +17,7 @@ def test_administrator_gets_every_tab(qtbot: QtBot, clinic_db: Database, admin: 
     page = _page(qtbot, clinic_db, admin)
     assert page.tab_labels() == ["Staff", "Rooms", "Clinic settings", "Audit log"]
     assert page.staff_tab and page.rooms_tab and page.settings_tab and page.audit_tab
-    assert not page.has_unsaved_changes()
+    assert not page.has_unsaved_work()
 
 
 @pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.THERAPIST, Role.STUDENT])
@@ -49,4 +49,4 @@ def test_unsaved_settings_are_reported(qtbot: QtBot, clinic_db: Database, admin:
     page = _page(qtbot, clinic_db, admin)
     assert page.settings_tab is not None
     page.settings_tab.phone.setText("(555) 000-1111")
-    assert page.has_unsaved_changes()
+    assert page.has_unsaved_work()

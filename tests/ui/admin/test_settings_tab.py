@@ -20,7 +20,7 @@ def tab(qtbot: QtBot, clinic_db: Database, admin: Actor) -> SettingsTab:
 def test_shows_the_saved_settings(tab: SettingsTab) -> None:
     assert tab.name.text() == "Riverside Physical Therapy"
     assert tab.time_zone.currentText() == "America/Chicago"
-    assert not tab.has_unsaved_changes()
+    assert not tab.has_unsaved_work()
 
 
 def test_save_works_and_announces_the_change(
@@ -30,7 +30,7 @@ def test_save_works_and_announces_the_change(
     tab.time_zone.setCurrentText("America/Denver")
     tab.phone.setText("(555) 201-0000")
     tab.idle_lock_minutes.setValue(15)
-    assert tab.has_unsaved_changes()
+    assert tab.has_unsaved_work()
     with qtbot.waitSignal(events().data_changed) as changed:
         tab.save()
     assert changed.args == ["clinic", [1]]
@@ -42,7 +42,7 @@ def test_save_works_and_announces_the_change(
         15,
     )
     assert "saved" in tab.message.text() and not tab.message.is_error()
-    assert not tab.has_unsaved_changes()
+    assert not tab.has_unsaved_work()
     tab.phone.setText("(555) 201-0001")
     tab.save()  # a second save uses the new version, so it is not refused as stale
     assert clinic.get_clinic(clinic_db).phone == "(555) 201-0001"
@@ -55,7 +55,7 @@ def test_an_unknown_time_zone_is_refused_beside_the_field(
     tab.save()
     assert "Choose a time zone" in tab.fields.message("time_zone")
     assert clinic.get_clinic(clinic_db).time_zone == "America/Chicago"
-    assert tab.has_unsaved_changes()  # what was typed stays to be corrected
+    assert tab.has_unsaved_work()  # what was typed stays to be corrected
 
 
 def test_idle_lock_outside_the_allowed_range_is_refused(

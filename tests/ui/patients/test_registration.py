@@ -106,6 +106,17 @@ def test_successful_registration_saves_emits_and_closes(
     assert not dialog.isVisible()
 
 
+def test_sex_is_not_recorded_unless_someone_chooses_it(
+    qtbot: QtBot, clinic_db: Database, front_desk: Actor
+) -> None:
+    dialog = _dialog(qtbot, clinic_db, front_desk)
+    assert dialog.sex.currentText() == "Not recorded"
+    _fill(dialog)
+    dialog.save_button.click()
+    record = dialog.record()
+    assert record is not None and record.sex == "unknown"
+
+
 def test_likely_duplicate_warns_then_register_anyway_needs_a_second_click(
     qtbot: QtBot, clinic_db: Database, front_desk: Actor
 ) -> None:
