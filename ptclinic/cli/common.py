@@ -9,12 +9,16 @@ import getpass
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ptclinic.config import AppConfig, load_config
-from ptclinic.db import Database, current_revision, head_revision
-from ptclinic.services import auth
-from ptclinic.services.actor import Actor
+
+# The command modules import the database layers inside their handlers, never at the top:
+# `ptclinic` with no command starts the desktop app, whose log-in window should not wait for
+# SQLAlchemy and Alembic to load (tests/cli/test_entry_point.py holds this).
+if TYPE_CHECKING:
+    from ptclinic.db import Database
+    from ptclinic.services.actor import Actor
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the command ran and found a problem (e.g. drift in `db check`)
@@ -106,6 +110,8 @@ def config_from(args: argparse.Namespace) -> AppConfig:
 
 def open_database(args: argparse.Namespace) -> Database:
     """The configured database, upgraded to the current schema as the app does on start."""
+    from ptclinic.db import Database, current_revision, head_revision
+
     db = Database(config_from(args).database_url)
     try:
         before = current_revision(db.engine)
@@ -158,6 +164,8 @@ class Passwords:
 
 def log_in(db: Database, username: str | None, passwords: Passwords, what: str) -> Actor:
     """Authenticate --user (audited like a log-in to the app)."""
+    from ptclinic.services import auth
+
     if not username:
         raise CommandError(f"{what} needs --user USERNAME and that user's password.")
     return auth.authenticate(db, username, passwords.ask(f"Password for {username}"))

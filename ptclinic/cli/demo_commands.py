@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ptclinic.cli.common import EXIT_OK, Actions, add_command, open_database, print_table
 from ptclinic.config import sqlite_url
-from ptclinic.db import Database
-from ptclinic.services.demo_data import DemoOptions, DemoSummary, generate_demo_data
-from ptclinic.services.demo_people import OTHER_STAFF_PASSWORD
 
-# Enough patients for a busy schedule (six or seven clinicians a day) and a real search, yet built
-# in about a second.
-DEMO_CLINIC_OPTIONS = DemoOptions(patients=1500, years=1, days_ahead=60, seed=2024)
+if TYPE_CHECKING:  # imported by each handler: see ptclinic/cli/common.py
+    from ptclinic.services.demo_data import DemoOptions, DemoSummary
+
+
+def demo_clinic_options() -> DemoOptions:
+    """Enough patients for a busy schedule (six or seven clinicians a day) and a real search,
+    yet built in about a second."""
+    from ptclinic.services.demo_data import DemoOptions
+
+    return DemoOptions(patients=1500, years=1, days_ahead=60, seed=2024)
 
 
 def register(commands: Actions[argparse.ArgumentParser]) -> None:
@@ -49,6 +54,8 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
 
 
 def run_demo_data(args: argparse.Namespace) -> int:
+    from ptclinic.services.demo_data import DemoOptions, generate_demo_data
+
     db = open_database(args)
     years = f"{args.years:g} year{'' if args.years == 1 else 's'}"
     headline = [
@@ -75,6 +82,8 @@ def run_demo_data(args: argparse.Namespace) -> int:
 
 
 def _report(summary: DemoSummary) -> None:
+    from ptclinic.services.demo_people import OTHER_STAFF_PASSWORD
+
     counts = ", ".join(
         f"{n:,} {status.replace('_', '-')}" for status, n in summary.status_counts.items()
     )
@@ -90,12 +99,15 @@ def _report(summary: DemoSummary) -> None:
 
 def build_demo_clinic(folder: Path) -> tuple[str, list[tuple[str, str, str]]]:
     """A fresh demo clinic in ``folder``: returns its database URL and the demo log-ins."""
+    from ptclinic.db import Database
+    from ptclinic.services.demo_data import generate_demo_data
+
     url = sqlite_url(folder / "demo-clinic.sqlite3")
     db = Database(url)
     try:
         db.upgrade()
         print(f"Building the demo clinic in {folder} …", flush=True)
-        summary = generate_demo_data(db, DEMO_CLINIC_OPTIONS)
+        summary = generate_demo_data(db, demo_clinic_options())
     finally:
         db.dispose()
     print(

@@ -14,9 +14,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from alembic.util import CommandError as AlembicError
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
 from ptclinic import __version__
 from ptclinic.cli import db_commands, demo_commands, patient_commands, user_commands
 from ptclinic.cli.common import (
@@ -82,17 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.message, exc.exit_code)
     except DomainError as exc:
         return _fail(exc.message, EXIT_ERROR)
-    except SQLAlchemyError as exc:
-        return _fail(f"the database could not be used: {_first_line(exc)}", EXIT_ERROR)
-    except AlembicError as exc:
-        return _fail(
-            f"the database's schema could not be upgraded ({exc}). If it was last used by a "
-            "newer version of PT Clinic, install that version here too.",
-            EXIT_ERROR,
-        )
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:
+        if database_problem := _database_problem(exc):
+            return _fail(database_problem, EXIT_ERROR)
         if os.environ.get("PTCLINIC_DEBUG"):
             raise
         return _fail(
@@ -107,9 +98,25 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _first_line(exc: SQLAlchemyError) -> str:
-    source = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    return (str(source).strip().splitlines() or [type(exc).__name__])[0]
+def _database_problem(exc: Exception) -> str | None:
+    """The message for an error raised by SQLAlchemy or Alembic, or None for anything else.
+
+    Both are imported only when a command ran far enough to raise one of their errors, so the
+    check costs nothing on the way to the desktop app."""
+    sqlalchemy_exc, alembic_util = (
+        sys.modules.get("sqlalchemy.exc"),
+        sys.modules.get("alembic.util"),
+    )
+    if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError):
+        source = getattr(exc, "orig", None) or exc  # the driver's own error, when there is one
+        first = (str(source).strip().splitlines() or [type(exc).__name__])[0]
+        return f"the database could not be used: {first}"
+    if alembic_util is not None and isinstance(exc, alembic_util.CommandError):
+        return (
+            f"the database's schema could not be upgraded ({exc}). If it was last used by a "
+            "newer version of PT Clinic, install that version here too."
+        )
+    return None
 
 
 def start_app(args: argparse.Namespace) -> int:

@@ -14,12 +14,6 @@ from ptclinic.cli.common import (
     open_database,
     print_table,
 )
-from ptclinic.services.patient_export import (
-    MAX_LIMIT,
-    Disclosure,
-    find_patients_for_output,
-    write_patients_csv,
-)
 
 
 def register(commands: Actions[argparse.ArgumentParser]) -> None:
@@ -64,7 +58,7 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
         type=int,
         default=50,
         metavar="N",
-        help=f"at most N patients, best matches first (default 50, at most {MAX_LIMIT})",
+        help="at most N patients, best matches first (default 50)",
     )
     find.add_argument(
         "--format",
@@ -76,6 +70,12 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
 
 
 def run_find(args: argparse.Namespace) -> int:
+    from ptclinic.services.patient_export import (
+        Disclosure,
+        find_patients_for_output,
+        write_patients_csv,
+    )
+
     db = open_database(args)
     try:
         actor = log_in(db, args.user, Passwords(args.password_stdin), "Finding patients")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
 from ptclinic.cli.common import (
     EXIT_OK,
@@ -17,11 +16,10 @@ from ptclinic.cli.common import (
     open_database,
     print_table,
 )
-from ptclinic.db import Database
-from ptclinic.models import Role, Staff
-from ptclinic.services import staff
-from ptclinic.services.errors import ValidationError
-from ptclinic.services.staff import NewStaff, StaffSummary
+from ptclinic.roles import Role
+
+if TYPE_CHECKING:  # imported by each handler: see ptclinic/cli/common.py
+    from ptclinic.services.staff import NewStaff, StaffSummary
 
 _ROLES = ", ".join(role.value for role in Role)
 
@@ -104,19 +102,17 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
         parser.set_defaults(handler=run_set_active, active=active)
 
 
-def _staff_count(db: Database) -> int:
-    with db.session() as session:
-        return session.scalar(select(func.count()).select_from(Staff)) or 0
-
-
 def run_add(args: argparse.Namespace) -> int:
+    from ptclinic.services import clinic, staff
+    from ptclinic.services.errors import ValidationError
+
     role = args.role.strip().lower().replace("-", "_")
     if problem := staff.role_problem(role):
         raise ValidationError({"role": problem})
     passwords = Passwords(args.password_stdin)
     db = open_database(args)
     try:
-        if _staff_count(db) == 0:
+        if clinic.setup_state(db).needs_administrator:
             if role != Role.ADMIN.value:
                 raise CommandError(
                     "This database has no staff yet, so the first account must be an "
@@ -145,6 +141,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def _new_staff(args: argparse.Namespace, role: str, passwords: Passwords) -> NewStaff:
+    from ptclinic.services.staff import NewStaff
+
     password = passwords.ask(f"New password for {args.username}", confirm=True)
     return NewStaff(
         username=args.username,
@@ -165,6 +163,8 @@ def _status(member: StaffSummary) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from ptclinic.services import staff
+
     db = open_database(args)
     try:
         members = staff.list_staff(db)
@@ -182,6 +182,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_set_active(args: argparse.Namespace) -> int:
+    from ptclinic.services import staff
+
     db = open_database(args)
     try:
         what = "Enabling" if args.active else "Disabling"

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptclinic.models.base import Base, IntPK, Timestamp, utcnow
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    FRONT_DESK = "front_desk"
-    THERAPIST = "therapist"
-    ASSISTANT = "assistant"
-    STUDENT = "student"
-
+from ptclinic.roles import Role as Role
 
 ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 

@@ -1,7 +1,8 @@
 """Start the desktop application: database check, first-run wizard, log-in, main window.
 
-Start-up is kept light so the log-in dialog appears quickly: the main window (and everything it
-pulls in) is imported only after someone has logged in.
+Start-up is kept light so the log-in dialog appears quickly: it is shown first, taking typing,
+while the database layers load and the database opens; the main window (and everything it pulls
+in) is imported only after someone has logged in.
 """
 
 from __future__ import annotations
@@ -12,20 +13,19 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ptclinic import __version__
-from ptclinic.db import Database
-from ptclinic.services import clinic
 from ptclinic.services.errors import DomainError
 from ptclinic.ui.login import LoginDialog
 from ptclinic.ui.resources import style_sheet
 from ptclinic.ui.tasks import runner
 
 if TYPE_CHECKING:
+    from ptclinic.db import Database
     from ptclinic.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,13 @@ def _explain_database_problem(db_description: str, exc: Exception) -> None:
     )
 
 
-class _FirstPaint(QObject):
-    """Quits the application once the watched window has been painted (start-up benchmark)."""
+# Start-up benchmark: quit once the log-in window has first been painted ("shown"), or once it
+# has been painted able to log in, the database open ("ready").
+ExitWhen = Literal["shown", "ready"] | None
+
+
+class _QuitOnPaint(QObject):
+    """Quits the application the next time the watched window is painted."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
@@ -94,32 +99,40 @@ class _Session(QObject):
         data_dir: Path,
         demo_logins: Sequence[tuple[str, str, str]],
         notice: str,
-        exit_when_login_shown: bool,
+        early_login: LoginDialog | None,
+        quit_on_paint: _QuitOnPaint | None,
     ) -> None:
         super().__init__()
         self._db = db
         self._data_dir = data_dir
         self._demo_logins = demo_logins
         self._notice = notice
-        self._exit_when_shown = exit_when_login_shown
+        self._early_login = early_login
+        self._quit_on_paint = quit_on_paint
         self._login: LoginDialog | None = None
         self._window: MainWindow | None = None
-        self._first_paint = _FirstPaint(self)
 
     def show_login(self) -> bool:
+        from ptclinic.services import clinic
+
         try:
             name = clinic.get_clinic(self._db).name
         except DomainError as exc:
             _explain_database_problem(self._db.describe(), exc)
             QCoreApplication.exit(EXIT_DATABASE)
             return False
-        self._login = LoginDialog(self._db, name, self._demo_logins, notice=self._notice)
+        if self._early_login is not None:  # the dialog shown while the database opened
+            self._login, self._early_login = self._early_login, None
+            self._login.attach(self._db, name, self._notice)
+        else:
+            self._login = LoginDialog(self._db, name, self._demo_logins, notice=self._notice)
         self._notice = ""  # said once
         self._login.accepted.connect(self._logged_in)
         self._login.rejected.connect(QCoreApplication.quit)
-        if self._exit_when_shown:
-            self._exit_when_shown = False
-            self._login.installEventFilter(self._first_paint)
+        if self._quit_on_paint is not None:
+            self._login.installEventFilter(self._quit_on_paint)
+            self._quit_on_paint = None
+            self._login.update()  # make sure a paint follows even if nothing else changed
         self._login.show()
         self._login.raise_()
         self._login.activateWindow()
@@ -179,6 +192,9 @@ def _open_database(database_url: str) -> tuple[Database, Path | None, bool] | No
     """The database brought up to date, the pre-upgrade backup, and whether it is empty."""
     db: Database | None = None
     try:
+        from ptclinic.db import Database
+        from ptclinic.services import clinic
+
         db = Database(database_url)
         backup = db.upgrade()
         return db, backup, clinic.needs_setup(db)
@@ -211,14 +227,14 @@ def run_app(
     data_dir: Path,
     *,
     demo_logins: Sequence[tuple[str, str, str]] = (),
-    exit_when_login_shown: bool = False,
+    exit_when: ExitWhen = None,
 ) -> int:
     """Run the desktop application until the person quits; returns the process exit code.
 
     ``demo_logins`` (username, password, role label) are listed on the log-in screen of a demo
-    database. ``exit_when_login_shown`` quits as soon as the log-in dialog has been painted
-    (start-up benchmark). A database that cannot be opened is explained in a message box and
-    returns ``EXIT_DATABASE``.
+    database. ``exit_when`` quits early, for the start-up benchmark: once the log-in dialog has
+    been painted ("shown"), or once it has been painted ready to log in ("ready"). A database
+    that cannot be opened is explained in a message box and returns ``EXIT_DATABASE``.
     """
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setOrganizationName("PT Clinic")
@@ -231,14 +247,33 @@ def run_app(
     # The log-in dialog and the main window replace each other; quitting is decided explicitly.
     app.setQuitOnLastWindowClosed(False)
     try:
+        # The log-in dialog first, so the person sees PT Clinic at once and can type while the
+        # database layers load and the database opens (a shared server may take a moment).
+        early_login = LoginDialog(None, "PT Clinic", demo_logins)
+        early_login.show()
+        if exit_when == "shown":
+            early_login.installEventFilter(_QuitOnPaint(early_login))
+            app.exec()
+            early_login.close()
+            return EXIT_OK
+        app.processEvents()  # paint it now, before the database work below
         opened = _open_database(database_url)
         if opened is None:
+            early_login.close()
             return EXIT_DATABASE
         db, backup, empty = opened
         try:
-            if empty and not _run_setup_wizard(db):
-                return EXIT_OK
-            return _run_sessions(app, db, data_dir, demo_logins, backup, exit_when_login_shown)
+            handed_on: LoginDialog | None = early_login
+            if empty:  # the wizard comes first; a fresh log-in dialog follows it
+                early_login.close()
+                handed_on = None
+                if not _run_setup_wizard(db):
+                    return EXIT_OK
+            quit_on_paint = _QuitOnPaint(app) if exit_when == "ready" else None
+            session = _Session(
+                db, data_dir, demo_logins, _backup_notice(backup), handed_on, quit_on_paint
+            )
+            return _run_sessions(app, session)
         finally:
             db.dispose()
     finally:
@@ -246,16 +281,7 @@ def run_app(
         sys.excepthook = previous_hook
 
 
-def _run_sessions(
-    app: QApplication,
-    db: Database,
-    data_dir: Path,
-    demo_logins: Sequence[tuple[str, str, str]],
-    backup: Path | None,
-    exit_when_login_shown: bool,
-) -> int:
-    session = _Session(db, data_dir, demo_logins, _backup_notice(backup), exit_when_login_shown)
-
+def _run_sessions(app: QApplication, session: _Session) -> int:
     def finish_writes() -> None:
         runner().wait_for_done(10_000)  # an audit write in flight must not be cut off
 

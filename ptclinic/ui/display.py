@@ -7,7 +7,7 @@ Qt's built-in VNC server so the app can still be used from another computer.
 
 from __future__ import annotations
 
-import ctypes.util
+import ctypes
 import os
 import sys
 from collections.abc import Mapping
@@ -24,10 +24,20 @@ class DisplayChoice:
     fatal: bool = False
 
 
+def _loadable(name: str) -> bool:
+    """Whether the shared library lib<name>.so.0 loads. Asking the dynamic loader directly is
+    instant; ctypes.util.find_library runs ldconfig, which would slow every start-up."""
+    try:
+        ctypes.CDLL(f"lib{name}.so.0")
+    except OSError:
+        return False
+    return True
+
+
 def choose_display(
     env: Mapping[str, str] | None = None,
     platform: str = sys.platform,
-    has_library: object = ctypes.util.find_library,
+    has_library: object = _loadable,
     *,
     allow_vnc: bool = False,
 ) -> DisplayChoice:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -19,10 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptclinic.db import Database
-from ptclinic.services import auth
 from ptclinic.services.actor import Actor
 from ptclinic.services.errors import DomainError
+
+if TYPE_CHECKING:  # the dialog shows before the database layers have loaded (see ui/app.py)
+    from ptclinic.db import Database
+
+OPENING_HINT = "Opening the clinic database…"
+LOGIN_HINT = "Log in with your own username and password."
 
 
 class LoginDialog(QDialog):
@@ -31,11 +36,14 @@ class LoginDialog(QDialog):
     ``demo_logins`` is a sequence of (username, password, role label) shown in a clearly marked
     panel, for a demonstration database only. ``notice`` is a one-off message (e.g. where the
     pre-upgrade backup of the database was saved).
+
+    Without a database the dialog shows at once and takes typing, but cannot log in until
+    ``attach()`` hands it the opened database: start-up shows it while the database opens.
     """
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         clinic_name: str,
         demo_logins: Sequence[tuple[str, str, str]] = (),
         parent: QWidget | None = None,
@@ -45,13 +53,16 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self._actor: Actor | None = None
-        self.setWindowTitle(f"Log in — {clinic_name}")
-
-        title = QLabel(clinic_name)
+        self.title = title = QLabel()
         title.setObjectName("pageTitle")
         title.setWordWrap(True)
-        hint = QLabel("Log in with your own username and password.")
+        self.hint = hint = QLabel()
         hint.setObjectName("hint")
+        self.notice = QLabel()
+        self.notice.setObjectName("formNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
 
         self.username = QLineEdit()
         self.username.setAccessibleName("Username")
@@ -84,12 +95,7 @@ class LoginDialog(QDialog):
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(10)
         layout.addWidget(title)
-        if notice:
-            note = QLabel(notice)
-            note.setObjectName("formNotice")
-            note.setWordWrap(True)
-            note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(note)
+        layout.addWidget(self.notice)
         layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -100,6 +106,25 @@ class LoginDialog(QDialog):
             layout.addWidget(self._demo_panel(demo_logins))
         self.setMinimumWidth(500)
         self.username.setFocus()
+        self._show_state(clinic_name, notice)
+
+    def attach(self, db: Database, clinic_name: str, notice: str = "") -> None:
+        """The database is open: log-ins can be checked from now on."""
+        self._db = db
+        self._show_state(clinic_name, notice)
+        self._fit_height()
+
+    def is_ready(self) -> bool:
+        return self._db is not None
+
+    def _show_state(self, clinic_name: str, notice: str) -> None:
+        ready = self._db is not None
+        self.setWindowTitle(f"Log in — {clinic_name}")
+        self.title.setText(clinic_name)
+        self.hint.setText(LOGIN_HINT if ready else OPENING_HINT)
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+        self.login_button.setEnabled(ready)
 
     def _demo_panel(self, logins: Sequence[tuple[str, str, str]]) -> QWidget:
         panel = QFrame()
@@ -145,6 +170,10 @@ class LoginDialog(QDialog):
         self.login_button.setFocus()
 
     def _log_in(self) -> None:
+        if self._db is None:
+            return  # Enter pressed before the database opened; the hint says to wait
+        from ptclinic.services import auth
+
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self._actor = auth.authenticate(self._db, self.username.text(), self.password.text())

@@ -138,3 +138,20 @@ def test_usage_errors_exit_2(
     assert run("db").code == 2
     assert run("user", "add", "x").code == 2
     assert run("no-such-command").code == 2
+
+
+def test_the_way_to_the_login_window_loads_no_database_layer() -> None:
+    # The log-in window shows while SQLAlchemy, Alembic and argon2 load; importing any of them
+    # on the way there would slow every start-up (benchmarks/bench_foundation.py measures it).
+    probe = (
+        "import sys\n"
+        "from ptclinic.cli.main import build_parser\n"
+        "build_parser().parse_args([])\n"
+        "import ptclinic.ui.app, ptclinic.ui.login\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', "
+        "'argon2', 'psycopg', 'reportlab'})\n"
+        "print(','.join(heavy))\n"
+    )
+    done = _python("-c", probe, env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -2,7 +2,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -62,10 +62,31 @@ def _when(kind: type[QWidget], then: Callable[[QWidget], None]) -> None:
     QTimer.singleShot(20, check)
 
 
-def test_exits_once_the_login_dialog_is_shown(
+def test_exits_once_the_login_dialog_is_shown_or_ready(
     qtbot: QtBot, clinic_db: Database, tmp_path: Path
 ) -> None:
-    assert run_app(clinic_db.url, tmp_path, exit_when_login_shown=True) == 0
+    assert run_app(clinic_db.url, tmp_path, exit_when="shown") == 0
+    assert run_app(clinic_db.url, tmp_path, exit_when="ready") == 0
+
+
+def test_the_login_dialog_shows_before_the_database_and_waits_for_it(
+    qtbot: QtBot, clinic_db: Database
+) -> None:
+    dialog = LoginDialog(None, "PT Clinic")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "admin")  # typing is taken while the database opens
+    assert not dialog.login_button.isEnabled() and "Opening" in dialog.hint.text()
+    dialog.password.setText(PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # nothing to check against yet
+    assert dialog.isVisible() and not dialog.is_ready()
+
+    dialog.attach(clinic_db, "Riverside Physical Therapy", "Upgraded; a copy is kept.")
+    assert dialog.login_button.isEnabled() and dialog.title.text() == "Riverside Physical Therapy"
+    assert dialog.notice.text() == "Upgraded; a copy is kept." and dialog.notice.isVisible()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor().username == "admin"
 
 
 def test_a_database_that_cannot_be_opened_is_explained(
