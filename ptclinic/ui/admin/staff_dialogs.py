@@ -12,6 +12,7 @@ from ptclinic.db import Database
 from ptclinic.services import staff
 from ptclinic.services.actor import Actor
 from ptclinic.services.errors import ValidationError
+from ptclinic.services.passwords import MIN_PASSWORD_LENGTH
 from ptclinic.services.permissions import ROLE_LABELS, Role
 from ptclinic.ui.admin.common import ServiceDialog
 
@@ -66,7 +67,7 @@ class AddStaffDialog(_StaffDialog):
         self.npi = QLineEdit()
         self.npi.setPlaceholderText("10 digits (optional)")
         self.npi.setMaxLength(10)
-        self.password = password_field("at least 8 characters")
+        self.password = password_field(f"At least {MIN_PASSWORD_LENGTH} characters")
         self.password_again = password_field()
         self.fields.add_row("full_name", "Full &name", self.full_name)
         self.fields.add_row("username", "&Username", self.username)
@@ -160,7 +161,7 @@ class ResetPasswordDialog(_StaffDialog):
             f"Choose a new password for {person.full_name} ({person.username}) and tell it to them "
             "in person. Resetting also lifts a lock after too many wrong passwords."
         )
-        self.password = password_field("at least 8 characters")
+        self.password = password_field(f"At least {MIN_PASSWORD_LENGTH} characters")
         self.password_again = password_field()
         self.fields.add_row("password", "New pass&word", self.password)
         self.fields.add_row("password_again", "Password a&gain", self.password_again)
