@@ -80,8 +80,10 @@ class ChartView(QWidget):
         self.name.setObjectName("chartName")
         self.ids = QLabel()
         self.ids.setObjectName("chartIds")
-        # No word wrap: the identity line must never be cut; the splitter keeps room for it.
+        # Wrapped, never cut: on a narrow chart pane the identity line breaks between its parts
+        # (each part holds non-breaking spaces, so "Mar 7, 1961" stays whole).
         for label in (self.name, self.ids):
+            label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             identity.addWidget(label)
         layout.addWidget(self.header)
@@ -126,9 +128,8 @@ class ChartView(QWidget):
 
     def show_record(self, record: PatientRecord, born: str) -> None:
         self.name.setText(record.display_name + ("" if record.active else "  — inactive record"))
-        self.ids.setText(
-            f"Born {born}   ·   Chart # {record.chart_number}   ·   {_sex_text(record.sex)}"
-        )
+        parts = (f"Born {born}", f"Chart # {record.chart_number}", _sex_text(record.sex))
+        self.ids.setText("   ·   ".join(part.replace(" ", "\u00a0") for part in parts))
         for name, label in self._values.items():
             value = str(getattr(record, name) or "")
             label.setText(value or _NOT_RECORDED)
@@ -209,6 +210,7 @@ class PatientsPage(QWidget):
         self._stack.addWidget(empty)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.chart)
         self._stack.addWidget(scroll)
