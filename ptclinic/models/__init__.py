@@ -5,18 +5,36 @@ from ptclinic.models.audit import AuditEvent
 from ptclinic.models.base import Base
 from ptclinic.models.clinic import ClinicSettings, Counter
 from ptclinic.models.patient import EpisodeOfCare, Patient
+from ptclinic.models.scheduling import (
+    AppointmentSeries,
+    ClosedDay,
+    OpeningHours,
+    TimeOff,
+    VisitType,
+    WaitlistEntry,
+    WaitlistStatus,
+    WorkingHours,
+)
 from ptclinic.models.staff import Role, Room, Staff
 
 __all__ = [
     "Appointment",
+    "AppointmentSeries",
     "AppointmentStatus",
     "AuditEvent",
     "Base",
     "ClinicSettings",
+    "ClosedDay",
     "Counter",
     "EpisodeOfCare",
     "Patient",
     "Role",
+    "OpeningHours",
     "Room",
     "Staff",
+    "TimeOff",
+    "VisitType",
+    "WaitlistEntry",
+    "WaitlistStatus",
+    "WorkingHours",
 ]

@@ -1,7 +1,8 @@
 """Appointments: who sees whom, where and when, and what became of it.
 
-The scheduling issue adds series, waitlist and the database-level no-overlap rules; the table and
-its statuses are here from the start so that demo data and attendance history have a home.
+No two active appointments may overlap for one therapist, nor for one single-occupancy room. The
+database enforces it (PostgreSQL: exclusion constraints; SQLite: triggers; see migration 0002),
+so a second workstation booking the same slot at the same moment is refused, not merged.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ class AppointmentStatus(enum.StrEnum):
 
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in AppointmentStatus)
+# Statuses that hold their slot: a cancelled or missed visit frees it.
+ACTIVE_STATUSES = (
+    AppointmentStatus.SCHEDULED,
+    AppointmentStatus.CHECKED_IN,
+    AppointmentStatus.COMPLETED,
+)
+ACTIVE_STATUS_VALUES = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
 
 
 class Appointment(Base):
@@ -34,6 +42,7 @@ class Appointment(Base):
         Index("ix_appointments_therapist_start", "therapist_id", "starts_at"),
         Index("ix_appointments_patient_start", "patient_id", "starts_at"),
         Index("ix_appointments_starts_at", "starts_at"),
+        Index("ix_appointments_room_start", "room_id", "starts_at"),
     )
 
     id: Mapped[IntPK]
@@ -43,7 +52,13 @@ class Appointment(Base):
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes_of_care.id"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    visit_type: Mapped[str] = mapped_column(String(40))
+    visit_type: Mapped[str] = mapped_column(ForeignKey("visit_types.code"))
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment_series.id", ondelete="SET NULL"), index=True
+    )
+    # Whether the room takes one patient at a time (capacity 1). Kept by the database from the
+    # room (triggers) so the PostgreSQL exclusion constraint can see it; never set by hand.
+    room_exclusive: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=AppointmentStatus.SCHEDULED.value)
     late_cancel: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str] = mapped_column(String(200), default="")

@@ -24,9 +24,14 @@ from zoneinfo import ZoneInfo
 from ptclinic.models import AppointmentStatus
 from ptclinic.services.demo_people import PatientFacts
 
-EVALUATION, RE_EVALUATION = "evaluation", "re-evaluation"
-TREATMENT, DISCHARGE = "treatment", "discharge"
-VISIT_MINUTES = {EVALUATION: 60, RE_EVALUATION: 60, TREATMENT: 45, DISCHARGE: 45}
+EVALUATION, RE_EVALUATION = "initial_evaluation", "re_evaluation"
+TREATMENT, DISCHARGE = "follow_up", "discharge"
+VISIT_MINUTES = {
+    EVALUATION: 60,
+    RE_EVALUATION: 45,
+    TREATMENT: 45,
+    DISCHARGE: 45,
+}  # the seeded defaults
 LUNCH_AFTER_MINUTES, LUNCH_MINUTES, SHIFT_MINUTES = 240, 60, 540
 ABSENCE_RATE = 0.04  # sick days and holidays of one clinician
 UNBOOKED_SLOT_RATE = 0.1

@@ -77,9 +77,16 @@ def test_appointments_fall_in_opening_hours_on_weekdays(db: Database, demo: Demo
         local_start, local_end = starts.astimezone(zone), ends.astimezone(zone)
         assert local_start.weekday() < 5
         assert local_start.hour >= 7 and local_end.time() <= time(19)
-        assert (ends - starts) == timedelta(minutes=60 if "evaluation" in visit_type else 45)
+        assert (ends - starts) == timedelta(
+            minutes=60 if visit_type == "initial_evaluation" else 45
+        )
         assert demo.first_day <= local_start.date() <= demo.last_day
-    assert {v for _, _, v in rows} == {"evaluation", "treatment", "re-evaluation", "discharge"}
+    assert {v for _, _, v in rows} == {
+        "initial_evaluation",
+        "follow_up",
+        "re_evaluation",
+        "discharge",
+    }
 
 
 def test_status_mix_is_realistic(db: Database, demo: DemoSummary) -> None:
