@@ -1,6 +1,6 @@
 """Realistic synthetic clinic data at scale, for the demo clinic, training and benchmarks.
 
-``generate_demo_data`` fills a clinic that has no patients yet: clinic settings (if missing), a
+``generate_demo_data`` fills an empty database (no clinic settings, no staff): clinic settings, a
 staff roster with known demo passwords, rooms, patients with plausible demographics, episodes of
 care, and years of appointments (see ``demo_schedule``). Bulk rows go in with SQLAlchemy Core
 ``insert()`` executed over lists of dicts in chunks, all in one transaction: 50,000 patients and
@@ -118,21 +118,25 @@ def generate_demo_data(
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> DemoSummary:
-    """Fill a clinic that has no patients with synthetic data; deterministic for a given seed
-    and ``now``. Raises ConflictError if the database already has patients."""
+    """Fill an empty database with a synthetic clinic; deterministic for a given seed and
+    ``now``. Raises ConflictError if the database already holds a clinic."""
     validate_options(options)
     started = time.perf_counter()
     now = now or utcnow()
     say: Progress = progress or (lambda _message: None)
     rng = random.Random(options.seed)
     with db.session() as session:
-        existing = session.scalar(select(func.count()).select_from(Patient)) or 0
-        if existing:
+        # Only an empty database: the demo adds accounts (administrators included) whose
+        # passwords are printed for anyone to read, which must never reach a real clinic.
+        staff_count = session.scalar(select(func.count()).select_from(Staff)) or 0
+        has_clinic = session.get(ClinicSettings, 1) is not None
+        if staff_count or has_clinic:
             raise ConflictError(
-                f"This database already has {existing:,} patients. Demo data only goes into a "
-                "clinic without patients: use a new data folder (--data-dir) or database."
+                "This database already holds a clinic (settings or staff accounts). Demo data "
+                "goes only into an empty database, because its accounts have published "
+                "passwords: use a new data folder (--data-dir) or an empty database."
             )
-        zone = ZoneInfo(_clinic_settings(session).time_zone)
+        zone = ZoneInfo(_add_clinic_settings(session).time_zone)
         today = now.astimezone(zone).date()
         first_day = today - timedelta(days=round(options.years * 365.25))
         last_day = today + timedelta(days=options.days_ahead)
@@ -185,18 +189,16 @@ def generate_demo_data(
     )
 
 
-def _clinic_settings(session: Session) -> ClinicSettings:
-    settings = session.get(ClinicSettings, 1)
-    if settings is None:
-        settings = ClinicSettings(
-            id=1,
-            name=DEMO_CLINIC.name,
-            time_zone=DEMO_CLINIC.time_zone,
-            address=DEMO_CLINIC.address,
-            phone=DEMO_CLINIC.phone,
-        )
-        session.add(settings)
-        session.flush()
+def _add_clinic_settings(session: Session) -> ClinicSettings:
+    settings = ClinicSettings(
+        id=1,
+        name=DEMO_CLINIC.name,
+        time_zone=DEMO_CLINIC.time_zone,
+        address=DEMO_CLINIC.address,
+        phone=DEMO_CLINIC.phone,
+    )
+    session.add(settings)
+    session.flush()
     return settings
 
 
@@ -223,17 +225,13 @@ class _Builder:
         self.staff: list[tuple[int, DemoStaff]] = []
         self.logins: list[tuple[str, str, str]] = []
         self._hashes: dict[str, str] = {}
-        self._taken = set(session.scalars(select(Staff.username)))
         self.patient_ids: list[int] = []
         self._chart_base = FIRST_CHART_COUNTER
 
     def add_staff(self, roster: Sequence[DemoStaff]) -> None:
         rows = []
         for person in roster:
-            username, suffix = person.username, 2
-            while username in self._taken:  # a clinic set up by hand may already have "admin"
-                username, suffix = f"{person.username}{suffix}", suffix + 1
-            self._taken.add(username)
+            username = person.username
             if person.password not in self._hashes:
                 self._hashes[person.password] = hash_password(person.password)
             clinical = person.role in {Role.THERAPIST, Role.ASSISTANT}

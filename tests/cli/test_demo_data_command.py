@@ -28,7 +28,7 @@ def test_demo_data_fills_an_empty_clinic_once(cli: Run, database_url: str) -> No
 
     again = cli("demo-data", "--patients", "200", "--years", "1")
     assert again.code == 2
-    assert "already has 200 patients" in again.err
+    assert "already holds a clinic" in again.err
 
 
 def test_demo_data_explains_bad_sizes(cli: Run) -> None:

@@ -180,17 +180,19 @@ def test_demo_logins_work_and_chart_numbers_continue(db: Database, demo: DemoSum
 
 def test_refuses_a_database_with_patients(db: Database, front_desk: Actor) -> None:
     patients.register_patient(db, front_desk, patient_input())
-    with pytest.raises(ConflictError, match="already has 1 patients"):
+    with pytest.raises(ConflictError, match="already holds a clinic"):
         generate_demo_data(db, OPTIONS, now=NOW)
 
 
-def test_keeps_an_existing_clinic_and_its_usernames(db: Database, admin: Actor) -> None:
-    summary = generate_demo_data(db, DemoOptions(patients=20, years=0.25, seed=1), now=NOW)
-    assert summary.logins[0][0] == "admin2"
+def test_never_adds_published_accounts_to_a_real_clinic(db: Database, admin: Actor) -> None:
+    # A set-up clinic without patients yet: demo accounts with printed passwords (administrators
+    # among them) must not appear in it.
     with db.session() as session:
-        settings = session.get(ClinicSettings, 1)
-        assert settings is not None and settings.name == "Riverside Physical Therapy"
-    assert auth.authenticate(db, "admin2", "admin-demo").role == "admin"
+        before = session.scalar(select(func.count()).select_from(Staff))
+    with pytest.raises(ConflictError, match="goes only into an empty database"):
+        generate_demo_data(db, DemoOptions(patients=20, years=0.25, seed=1), now=NOW)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Staff)) == before
     assert auth.authenticate(db, "admin", "correct horse 1").staff_id == admin.staff_id
 
 
