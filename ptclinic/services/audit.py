@@ -16,8 +16,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ptclinic.db import Database
-from ptclinic.models import AuditEvent, Patient
+from ptclinic.models import AuditEvent, Patient, Staff
 from ptclinic.services.actor import Actor
+from ptclinic.services.errors import PermissionDenied
 from ptclinic.services.permissions import Permission, require
 
 
@@ -38,6 +39,26 @@ class AuditAction(enum.StrEnum):
 
 _WORKSTATION = socket.gethostname()[:120]
 
+# What is still written for an account that has been disabled or changed meanwhile: leaving.
+_ALWAYS_RECORDED = frozenset(
+    {AuditAction.LOGOUT, AuditAction.LOGIN_FAILED, AuditAction.ACCOUNT_LOCKED,
+     AuditAction.SCREEN_LOCKED}
+)  # fmt: skip
+
+
+def _confirm_still_entitled(session: Session, actor: Actor) -> None:
+    # The account as stored, not as this very transaction is changing it: an administrator
+    # demoting their own account is acting with the rights they had when they asked.
+    with session.no_autoflush:
+        account = session.execute(
+            select(Staff.active, Staff.role).where(Staff.id == actor.staff_id)
+        ).one_or_none()
+    if account is None or not account.active or account.role != actor.role:
+        raise PermissionDenied(
+            "An administrator has changed your account since you logged in, so nothing was "
+            "saved. Log out and log in again."
+        )
+
 
 def record(
     session: Session,
@@ -50,7 +71,14 @@ def record(
     patient_id: int | None = None,
     summary: str = "",
 ) -> None:
-    """Add one audit event to the session's transaction."""
+    """Add one audit event to the session's transaction.
+
+    Every change and every audited read passes through here, so this is where a session opened
+    before an administrator disabled the account or changed its role is stopped: the acting
+    account is read again inside the same transaction.
+    """
+    if actor is not None and action not in _ALWAYS_RECORDED:
+        _confirm_still_entitled(session, actor)
     session.add(
         AuditEvent(
             actor_id=actor.staff_id if actor else None,

@@ -46,7 +46,9 @@ def authenticate(
     now = now or utcnow()
     name = username.strip().lower()
     with db.session() as session:
-        staff = session.scalar(select(Staff).where(Staff.username == name))
+        # Locked for the transaction: attempts made at the same moment from several
+        # workstations each count towards the lockout instead of overwriting each other.
+        staff = session.scalar(select(Staff).where(Staff.username == name).with_for_update())
         if staff is not None and staff.locked_until is not None and staff.locked_until > now:
             audit.record(
                 session, AuditAction.LOGIN_FAILED, username=name, summary="account is locked"

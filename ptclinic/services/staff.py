@@ -17,7 +17,13 @@ from ptclinic.models.base import utcnow
 from ptclinic.services import audit
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
-from ptclinic.services.errors import ConflictError, NotFound, SetupError, ValidationError
+from ptclinic.services.errors import (
+    ConflictError,
+    NotFound,
+    SetupError,
+    StaleRecordError,
+    ValidationError,
+)
 from ptclinic.services.passwords import hash_password, password_problem
 from ptclinic.services.permissions import ROLE_LABELS, Permission, require
 from ptclinic.services.text import clean_line
@@ -172,13 +178,32 @@ def list_staff(db: Database, *, include_inactive: bool = True) -> list[StaffSumm
 
 
 def _change(
-    db: Database, actor: Actor, username: str, what: str, apply: Callable[[Session, Staff], None]
+    db: Database,
+    actor: Actor,
+    username: str,
+    what: str,
+    apply: Callable[[Session, Staff], None],
+    *,
+    unchanged: Callable[[Staff], bool] = lambda _row: True,
 ) -> StaffSummary:
+    """Apply one administrator's change to an account, row-locked for the transaction.
+
+    ``unchanged`` says whether the fields being changed still hold what the administrator saw:
+    if another administrator changed them meanwhile, nothing is saved. (A version number would
+    also trip over the person's own log-ins, which update the row's lockout counters.)
+    """
     require(actor, Permission.MANAGE_STAFF)
     with db.session() as session:
-        row = session.scalar(select(Staff).where(Staff.username == username.strip().lower()))
+        row = session.scalar(
+            select(Staff).where(Staff.username == username.strip().lower()).with_for_update()
+        )
         if row is None:
             raise NotFound(f"There is no staff member with the username “{username}”.")
+        if not unchanged(row):
+            raise StaleRecordError(
+                f"Another administrator changed {row.full_name}'s account a moment ago, so "
+                "nothing was saved. Look at the account again and repeat the change if needed."
+            )
         apply(session, row)
         audit.record(
             session,
@@ -195,17 +220,24 @@ def _change(
 def _guard_last_admin(session: Session, row: Staff) -> None:
     if row.role != Role.ADMIN.value or not row.active:
         return
-    admins = session.scalar(
-        select(func.count()).where(Staff.role == Role.ADMIN.value, Staff.active.is_(True))
-    )
-    if (admins or 0) <= 1:
+    # Lock every active administrator's row: two administrators disabling each other at the same
+    # moment would otherwise each count two and leave the clinic with none.
+    admins = session.scalars(
+        select(Staff.id)
+        .where(Staff.role == Role.ADMIN.value, Staff.active.is_(True))
+        .with_for_update()
+    ).all()
+    if len(admins) <= 1:
         raise ConflictError(
             "This is the only active administrator. Add another administrator first, "
             "so that someone can still manage staff and settings."
         )
 
 
-def set_role(db: Database, actor: Actor, username: str, role: str) -> StaffSummary:
+def set_role(
+    db: Database, actor: Actor, username: str, role: str, *, seen: StaffSummary | None = None
+) -> StaffSummary:
+    """Give an account another role. ``seen`` is the account as the administrator saw it."""
     if problem := role_problem(role):
         raise ValidationError({"role": problem})
 
@@ -214,10 +246,19 @@ def set_role(db: Database, actor: Actor, username: str, role: str) -> StaffSumma
             _guard_last_admin(session, row)
         row.role = role
 
-    return _change(db, actor, username, f"role set to {role}", apply)
+    return _change(
+        db,
+        actor,
+        username,
+        f"role set to {role}",
+        apply,
+        unchanged=lambda row: seen is None or row.role == seen.role,
+    )
 
 
-def set_active(db: Database, actor: Actor, username: str, active: bool) -> StaffSummary:
+def set_active(
+    db: Database, actor: Actor, username: str, active: bool, *, seen: StaffSummary | None = None
+) -> StaffSummary:
     def apply(session: Session, row: Staff) -> None:
         if not active:
             if row.id == actor.staff_id:
@@ -225,7 +266,14 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> Staff
             _guard_last_admin(session, row)
         row.active = active
 
-    return _change(db, actor, username, "enabled" if active else "disabled", apply)
+    return _change(
+        db,
+        actor,
+        username,
+        "enabled" if active else "disabled",
+        apply,
+        unchanged=lambda row: seen is None or row.active == seen.active,
+    )
 
 
 def reset_password(db: Database, actor: Actor, username: str, new_password: str) -> StaffSummary:
@@ -241,7 +289,14 @@ def reset_password(db: Database, actor: Actor, username: str, new_password: str)
     return _change(db, actor, username, "password reset", apply)
 
 
-def update_details(db: Database, actor: Actor, username: str, data: StaffDetails) -> StaffSummary:
+def update_details(
+    db: Database,
+    actor: Actor,
+    username: str,
+    data: StaffDetails,
+    *,
+    seen: StaffSummary | None = None,
+) -> StaffSummary:
     """Correct a staff member's full name, credentials or NPI (the username never changes)."""
     require(actor, Permission.MANAGE_STAFF)
     data = StaffDetails(clean_line(data.full_name), clean_line(data.credentials), data.npi.strip())
@@ -251,4 +306,13 @@ def update_details(db: Database, actor: Actor, username: str, data: StaffDetails
     def apply(_session: Session, row: Staff) -> None:
         row.full_name, row.credentials, row.npi = data.full_name, data.credentials, data.npi
 
-    return _change(db, actor, username, "name, credentials and NPI updated", apply)
+    def unchanged(row: Staff) -> bool:
+        return seen is None or (row.full_name, row.credentials, row.npi) == (
+            seen.full_name,
+            seen.credentials,
+            seen.npi,
+        )
+
+    return _change(
+        db, actor, username, "name, credentials and NPI updated", apply, unchanged=unchanged
+    )

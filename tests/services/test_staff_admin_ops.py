@@ -61,3 +61,28 @@ def test_only_administrators_correct_details(clinic_db: Database, therapist: Act
 def test_unknown_username_is_reported(clinic_db: Database, admin: Actor) -> None:
     with pytest.raises(NotFound):
         staff.update_details(clinic_db, admin, "nobody", staff.StaffDetails("No Body"))
+
+
+def test_a_change_based_on_an_old_view_of_the_account_is_refused(
+    clinic_db: Database, admin: Actor, therapist: Actor
+) -> None:
+    from ptclinic.services.errors import StaleRecordError
+
+    seen = _by_name(clinic_db, "therapist")
+    staff.update_details(clinic_db, admin, "therapist", staff.StaffDetails("Terry Newname"))
+    with pytest.raises(StaleRecordError, match="Another administrator changed"):
+        staff.update_details(
+            clinic_db, admin, "therapist", staff.StaffDetails("Terry Oldview"), seen=seen
+        )
+    staff.set_role(clinic_db, admin, "therapist", Role.STUDENT.value)
+    with pytest.raises(StaleRecordError):
+        staff.set_role(clinic_db, admin, "therapist", Role.ASSISTANT.value, seen=seen)
+    assert _by_name(clinic_db, "therapist").full_name == "Terry Newname"
+    # The person's own log-ins (which touch the account's lockout counters) are no conflict.
+    auth_seen = _by_name(clinic_db, "therapist")
+    from ptclinic.services import auth
+    from tests.conftest import PASSWORD
+
+    auth.authenticate(clinic_db, "therapist", PASSWORD)
+    staff.set_role(clinic_db, admin, "therapist", Role.ASSISTANT.value, seen=auth_seen)
+    assert _by_name(clinic_db, "therapist").role == Role.ASSISTANT.value

@@ -121,7 +121,7 @@ class EditDetailsDialog(_StaffDialog):
             self.full_name.text(), self.credentials.text(), self.npi.text()
         )
         self.result_summary = staff.update_details(
-            self.db, self.actor, self.person.username, details
+            self.db, self.actor, self.person.username, details, seen=self.person
         )
 
 
@@ -144,7 +144,9 @@ class ChangeRoleDialog(_StaffDialog):
 
     def save(self) -> None:
         role = str(self.role.currentData())
-        self.result_summary = staff.set_role(self.db, self.actor, self.person.username, role)
+        self.result_summary = staff.set_role(
+            self.db, self.actor, self.person.username, role, seen=self.person
+        )
 
 
 class ResetPasswordDialog(_StaffDialog):

@@ -186,7 +186,9 @@ class StaffTab(QWidget):
             return
         self.message.clear_message()
         try:
-            changed = staff.set_active(self._db, self._actor, person.username, not person.active)
+            changed = staff.set_active(
+                self._db, self._actor, person.username, not person.active, seen=person
+            )
         except SERVICE_ERRORS as exc:
             self.message.show_error(describe(exc))
             return
