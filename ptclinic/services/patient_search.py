@@ -50,7 +50,8 @@ def parse_date(text: str) -> date | None:
 
 
 def _prefix(column: InstrumentedAttribute[str], key: str) -> ColumnElement[bool]:
-    # key is made of [a-z0-9] only, so bumping its last character gives the exclusive upper bound.
+    # Keys compare by code point (UTF-8 bytes under PostgreSQL's "C" collation and SQLite's
+    # binary one), so bumping the last character gives the exclusive upper bound.
     upper = key[:-1] + chr(ord(key[-1]) + 1)
     return and_(column >= key, column < upper)
 

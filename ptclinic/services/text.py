@@ -9,9 +9,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def search_key(text: str) -> str:
-    """Lower-case ASCII letters and digits only: "O'Brién-Smith" -> "obriensmith"."""
+    """Letters and digits, accents removed and case folded, in any script:
+    "O'Brién-Smith" -> "obriensmith", "Strauß" -> "strauss", "Иванов" -> "иванов".
+
+    (Migration 0003 holds a copy of this rule to recompute stored keys; change both together.)
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed.lower() if ch.isascii() and ch.isalnum())
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return "".join(ch for ch in kept.casefold() if ch.isalnum())
 
 
 def digits(text: str) -> str:

@@ -91,3 +91,27 @@ def test_results_page_in_sql(clinic_db: Database, front_desk: Actor) -> None:
 def test_search_needs_patient_rights(clinic_db: Database, admin: Actor) -> None:
     with pytest.raises(PermissionDenied):
         search_patients(clinic_db, admin, "smith")
+
+
+def test_names_in_any_script_are_found_and_not_taken_for_one_another(
+    clinic_db: Database, front_desk: Actor
+) -> None:
+    from ptclinic.services.errors import ConflictError
+
+    ivanov = patients.register_patient(
+        clinic_db, front_desk, patient_input(last_name="Иванов", first_name="Пётр", phone="")
+    )
+    # Same date of birth, a different Cyrillic name: not a likely duplicate.
+    try:
+        patients.register_patient(
+            clinic_db, front_desk, patient_input(last_name="Смирнов", first_name="Олег", phone="")
+        )
+    except ConflictError as exc:  # pragma: no cover - the failure this test guards against
+        raise AssertionError(f"different names taken for duplicates: {exc}") from exc
+    strauss = patients.register_patient(
+        clinic_db, front_desk, patient_input(last_name="Strauß", first_name="Jürgen", phone="")
+    )
+    assert [p.id for p in search_patients(clinic_db, front_desk, "иван")] == [ivanov.id]
+    assert [p.id for p in search_patients(clinic_db, front_desk, "ИВАНОВ, пет")] == [ivanov.id]
+    assert [p.id for p in search_patients(clinic_db, front_desk, "strauss")] == [strauss.id]
+    assert [p.id for p in search_patients(clinic_db, front_desk, "Jurgen Str")] == [strauss.id]
