@@ -22,6 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptclinic.services.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_CONNECT_TIMEOUT_S = 8
+# Taken while migrating a PostgreSQL database: workstations started together after an update
+# upgrade one after another, and the later ones find the work done.
+_UPGRADE_LOCK_KEY = 0x5074436C  # "PtCl"
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -51,7 +55,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # A server that drops off the network must not freeze a window for the operating system's
+    # TCP timeout (minutes): give up connecting after a few seconds and say so in words.
+    connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S, **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 if TYPE_CHECKING:
@@ -130,9 +137,11 @@ def upgrade_to_head(engine: Engine) -> Path | None:
     if current is not None and path is not None and path.exists():
         backup = backup_sqlite_file(path, f"before-upgrade-from-{current}")
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK_KEY})
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "head")  # a no-op if another workstation finished it meanwhile
     return backup
 
 

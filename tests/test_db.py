@@ -108,3 +108,38 @@ def test_an_unreachable_database_is_a_plain_domain_error(tmp_path: Path) -> None
     db = Database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
     with pytest.raises(DatabaseUnavailable, match="cannot be reached"), db.session() as session:
         session.execute(text("SELECT 1"))
+
+
+@pytest.mark.postgres
+def test_workstations_starting_together_upgrade_a_new_server_once(postgres_admin_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = "t_parallel_upgrade"
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_admin_url).set(database=name).render_as_string(hide_password=False)
+    start = Barrier(3)
+
+    def start_app(_: int) -> str:
+        own = Database(url)
+        try:
+            start.wait()
+            own.upgrade()
+            return str(current_revision(own.engine))
+        finally:
+            own.dispose()
+
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            revisions = list(pool.map(start_app, range(3)))
+        assert revisions == [head_revision()] * 3
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ptclinic.db import Database
@@ -112,21 +113,23 @@ def get_clinic(db: Database) -> ClinicInfo:
 def save_first_clinic(db: Database, info: ClinicInfo) -> None:
     """Record the clinic's settings during first-run set-up (refused once a clinic exists)."""
     info = validate_clinic(info)
-    with db.session() as session:
-        if session.get(ClinicSettings, 1) is not None:
-            raise SetupError(
-                "This clinic is already set up; change its settings in Administration."
+    already = SetupError("This clinic is already set up; change its settings in Administration.")
+    try:
+        with db.session() as session:
+            if session.get(ClinicSettings, 1) is not None:
+                raise already
+            session.add(
+                ClinicSettings(
+                    id=1,
+                    name=info.name,
+                    time_zone=info.time_zone,
+                    address=info.address,
+                    phone=info.phone,
+                    idle_lock_minutes=info.idle_lock_minutes,
+                )
             )
-        session.add(
-            ClinicSettings(
-                id=1,
-                name=info.name,
-                time_zone=info.time_zone,
-                address=info.address,
-                phone=info.phone,
-                idle_lock_minutes=info.idle_lock_minutes,
-            )
-        )
+    except IntegrityError as exc:  # another workstation's wizard saved it a moment earlier
+        raise already from exc
 
 
 def update_clinic(db: Database, actor: Actor, info: ClinicInfo) -> ClinicInfo:

@@ -127,9 +127,20 @@ def validate_new_staff(data: NewStaff) -> NewStaff:
     return data
 
 
-def _insert(db: Database, data: NewStaff, actor: Actor | None) -> StaffSummary:
+FIRST_RUN_LOCK_KEY = 0x50744331  # "PtC1": first-run set-up, one workstation at a time
+
+
+def _insert(
+    db: Database,
+    data: NewStaff,
+    actor: Actor | None,
+    *,
+    first_check: Callable[[Session], None] | None = None,
+) -> StaffSummary:
     try:
         with db.session() as session:
+            if first_check is not None:
+                first_check(session)
             row = Staff(
                 username=data.username,
                 full_name=data.full_name,
@@ -157,10 +168,16 @@ def _insert(db: Database, data: NewStaff, actor: Actor | None) -> StaffSummary:
 def create_first_admin(db: Database, data: NewStaff) -> StaffSummary:
     """Create the first administrator on an empty clinic; refused once any staff exists."""
     data = validate_new_staff(NewStaff(**{**data.__dict__, "role": Role.ADMIN.value}))
-    with db.session() as session:
+
+    def nobody_yet(session: Session) -> None:
+        # Checked and written in one transaction, under a lock on PostgreSQL, so two set-up
+        # wizards (or a wizard and the command line) cannot both make a "first" administrator.
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(func.pg_advisory_xact_lock(FIRST_RUN_LOCK_KEY)))
         if (session.scalar(select(func.count()).select_from(Staff)) or 0) > 0:
             raise SetupError("Staff accounts already exist; an administrator adds new ones.")
-    return _insert(db, data, None)
+
+    return _insert(db, data, None, first_check=nobody_yet)
 
 
 def add_staff(db: Database, actor: Actor, data: NewStaff) -> StaffSummary:

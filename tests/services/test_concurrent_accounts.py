@@ -69,3 +69,32 @@ def test_two_administrators_disabling_each_other_leave_one_active(
         s for s in staff.list_staff(clinic_db) if s.role == Role.ADMIN.value and s.active
     ]
     assert len(active_admins) == 1
+
+
+def test_two_set_up_wizards_at_once_make_one_first_administrator(db: Database) -> None:
+    from ptclinic.services import clinic
+
+    start = Barrier(3)
+
+    def wizard(n: int) -> str:
+        own = Database(db.url)
+        try:
+            start.wait()
+            clinic.save_first_clinic(own, clinic.ClinicInfo(f"Clinic {n}", "America/Chicago"))
+        except DomainError:
+            pass  # another wizard saved the clinic first: fine
+        try:
+            staff.create_first_admin(
+                own, staff.NewStaff(f"boss{n}", f"Boss {n}", "admin", "pw-12345678")
+            )
+        except DomainError as exc:
+            return type(exc).__name__
+        finally:
+            own.dispose()
+        return "created"
+
+    with ThreadPoolExecutor(3) as pool:
+        outcomes = sorted(pool.map(wizard, range(3)))
+    assert outcomes == ["SetupError", "SetupError", "created"]
+    assert len(staff.list_staff(db)) == 1
+    assert not clinic.needs_setup(db)
