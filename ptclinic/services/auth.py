@@ -36,7 +36,7 @@ def authenticate(
     password: str,
     *,
     now: datetime | None = None,
-    success_action: AuditAction = AuditAction.LOGIN,
+    success_action: AuditAction | None = AuditAction.LOGIN,
 ) -> Actor:
     """Check a username and password and return the actor; every attempt is audited.
 
@@ -94,23 +94,30 @@ def authenticate(
             staff.failed_logins = 0
             staff.locked_until = None
             actor = actor_of(staff)
-            audit.record(session, success_action, actor=actor)
+            if success_action is not None:  # None: the caller records what the check was for
+                audit.record(session, success_action, actor=actor)
             return actor
     # The failure has been audited and committed above; only now tell the caller.
     raise error
 
 
-def logout(db: Database, actor: Actor) -> None:
+def logout(db: Database, actor: Actor, *, ended_by: Actor | None = None) -> None:
     with db.session() as session:
-        audit.record(session, AuditAction.LOGOUT, actor=actor)
+        audit.record(
+            session,
+            AuditAction.LOGOUT,
+            actor=actor,
+            summary=f"locked session ended by {ended_by.username}" if ended_by else "",
+        )
 
 
 def end_locked_session(db: Database, locked: Actor, username: str, password: str) -> None:
     """Log ``locked`` out of a locked screen on an administrator's own credentials."""
-    approver = authenticate(db, username, password)
+    # Not a log-in of the administrator: the log-out below records who ended the session.
+    approver = authenticate(db, username, password, success_action=None)
     if approver.role != Role.ADMIN.value:
         raise PermissionDenied("Only an administrator can end someone else's session.")
-    logout(db, locked)
+    logout(db, locked, ended_by=approver)
 
 
 def record_screen_lock(db: Database, actor: Actor) -> None:

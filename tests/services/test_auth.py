@@ -93,5 +93,10 @@ def test_only_an_administrator_can_end_a_locked_session(
         auth.end_locked_session(clinic_db, therapist, "admin", "wrong password")
     assert "logout" not in _actions(clinic_db)
 
+    before = len(_actions(clinic_db))
     auth.end_locked_session(clinic_db, therapist, "admin", PASSWORD)
-    assert _actions(clinic_db)[-1] == "logout"
+    assert _actions(clinic_db)[before:] == ["logout"]  # not a log-in of the administrator
+    with clinic_db.session() as session:
+        last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert last is not None and last.actor_username == "therapist"
+    assert last.summary == "locked session ended by admin"
