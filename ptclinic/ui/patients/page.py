@@ -129,7 +129,8 @@ class ChartView(QWidget):
     def show_record(self, record: PatientRecord, born: str) -> None:
         self.name.setText(record.display_name + ("" if record.active else "  — inactive record"))
         parts = (f"Born {born}", f"Chart # {record.chart_number}", _sex_text(record.sex))
-        self.ids.setText("   ·   ".join(part.replace(" ", "\u00a0") for part in parts))
+        # Two em spaces between parts: a line may break there without leaving a stray dot.
+        self.ids.setText("\u2003\u2003".join(part.replace(" ", "\u00a0") for part in parts))
         for name, label in self._values.items():
             value = str(getattr(record, name) or "")
             label.setText(value or _NOT_RECORDED)
@@ -376,9 +377,15 @@ class PatientsPage(QWidget):
         dialog.open()
 
     def _dialog_finished(self, dialog: PatientDialog, result: int) -> None:
-        saved = dialog.record()
+        saved, registered = dialog.record(), dialog.is_new()
         dialog.deleteLater()
-        if result and saved is not None and (self._record is None or saved.id != self._record.id):
+        if not result or saved is None:
+            return
+        if registered:
+            # The list shows the new patient too, so list and chart agree (and Enter reopens it).
+            self.search.setText(saved.chart_number)
+            self._run_search()
+        if self._record is None or saved.id != self._record.id:
             self.open_patient(saved.id)
 
     def _size_columns(self) -> None:

@@ -290,6 +290,10 @@ class PatientDialog(QDialog):
                 continue
         raise KeyError(name)
 
+    def is_new(self) -> bool:
+        """Whether this dialog registers a new patient (rather than editing one)."""
+        return self._original is None
+
     def record(self) -> PatientRecord | None:
         """The record as saved, once the dialog has been accepted; otherwise None."""
         return self._saved

@@ -135,6 +135,10 @@ def test_new_patient_dialog_registers_and_opens_the_chart(
     current = page.current_patient()
     assert current is not None and current.last_name == "Okafor"
     assert page.chart.name.text() == "Okafor, Chidi"
+    # The list shows the new patient, selected, so the list and the chart agree.
+    assert page.search.text() == current.chart_number
+    assert page.model().rowCount() == 1
+    assert page.model().patient_id(page.table.currentIndex().row()) == current.id
 
 
 def test_page_refreshes_when_a_patient_changes(
