@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ptclinic import __version__
-from ptclinic.cli import db_commands, demo_commands, patient_commands, user_commands
+from ptclinic.cli import (
+    db_commands,
+    demo_commands,
+    patient_commands,
+    schedule_commands,
+    user_commands,
+)
 from ptclinic.cli.common import (
     EXIT_ERROR,
     CommandError,
@@ -57,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "listed on the login screen (removed when the app closes)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for module in (db_commands, user_commands, patient_commands, demo_commands):
+    for module in (db_commands, user_commands, patient_commands, schedule_commands, demo_commands):
         module.register(commands)
     return parser
 

@@ -25,7 +25,8 @@ from ptclinic.models import (
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import Interval, ScheduleRules, local_day_bounds
 from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, short_name
-from ptclinic.services.permissions import Permission, require
+from ptclinic.services.errors import NotFound, ValidationError
+from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, require
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,25 @@ def clinicians(db: Database, actor: Actor) -> list[Clinician]:
             .order_by(Staff.full_name)
         )
         return [Clinician(s.id, s.username, s.full_name, s.credentials) for s in rows]
+
+
+def clinician_by_username(db: Database, actor: Actor, username: str) -> Clinician:
+    """The staff member who sees patients under ``username`` (a disabled one too: their booked
+    visits still need printing or moving). Raises NotFound or ValidationError in plain words."""
+    require(actor, Permission.VIEW_PATIENTS)
+    name = username.strip().lower()
+    with db.session() as session:
+        row = session.scalar(select(Staff).where(Staff.username == name))
+        if row is None:
+            raise NotFound(f"No staff member has the username “{name}”. Check the spelling.")
+        if row.role not in BOOKABLE_ROLES:
+            raise ValidationError(
+                {
+                    "therapist": f"{row.full_name} ({ROLE_LABELS[Role(row.role)]}) does not see "
+                    "patients, so has no visits to list."
+                }
+            )
+        return Clinician(row.id, row.username, row.full_name, row.credentials)
 
 
 def active_rooms(db: Database) -> list[RoomInfo]:
