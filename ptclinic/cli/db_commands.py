@@ -76,9 +76,8 @@ def _database(args: argparse.Namespace, *, must_exist: bool) -> Database:
     if must_exist and path is not None and not path.exists():
         db.dispose()
         raise CommandError(
-            f"There is no database at {path} yet: run “ptclinic db upgrade” to create it.",
-            EXIT_FAILED,
-        )
+            f"There is no database at {path} yet: run “ptclinic db upgrade” to create it."
+        )  # exit 2: nothing could be checked (1 is kept for "checked, and found drift")
     print(f"Database: {db.describe()}")
     return db
 

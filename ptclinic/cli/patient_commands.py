@@ -47,7 +47,7 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
         ],
     )
     find.add_argument("query", help="name prefix, chart number, phone digits or date of birth")
-    find.add_argument("--user", metavar="USERNAME", help="who is searching (required)")
+    find.add_argument("--user", metavar="USERNAME", required=True, help="who is searching")
     find.add_argument(
         "--password-stdin",
         action="store_true",

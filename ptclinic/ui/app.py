@@ -8,9 +8,11 @@ in) is imported only after someone has logged in.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, cast
@@ -174,6 +176,26 @@ class _Session(QObject):
             QCoreApplication.quit()
 
 
+@contextmanager
+def _quit_on_signals(app: QApplication) -> Iterator[None]:
+    """Ctrl+C in the terminal (or a service manager's SIGTERM) ends the app as File > Quit does,
+    so the demo's temporary folder is removed and the log-out is recorded."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
+    # Python runs its signal handlers only between bytecodes; while Qt waits for events none run,
+    # so a slow idle timer lets the handler in.
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    try:
+        yield
+    finally:
+        wake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _install_crash_handler() -> None:
     def report(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         # A bug must not show a person a traceback: log it, apologise in plain words.
@@ -289,7 +311,8 @@ def _run_sessions(app: QApplication, session: _Session) -> int:
     try:
         if not session.show_login():
             return EXIT_DATABASE
-        return app.exec()
+        with _quit_on_signals(app):
+            return app.exec()
     finally:
         app.aboutToQuit.disconnect(finish_writes)
         for widget in app.topLevelWidgets():

@@ -43,7 +43,7 @@ def test_a_new_sqlite_database_is_created_upgraded_and_checked(
     folder = tmp_path / "clinic"
     run = make_runner(["--data-dir", str(folder)], tmp_path, monkeypatch, capsys)
     missing = run("db", "current")
-    assert missing.code == 1 and "no database" in missing.err
+    assert missing.code == 2 and "no database" in missing.err
     assert not (folder / "ptclinic.sqlite3").exists()
     upgraded = run("db", "upgrade")
     assert upgraded.code == 0

@@ -141,3 +141,15 @@ def test_log_in_log_out_and_quit(
     assert run_app(clinic_db.url, tmp_path) == 0
     assert seen == ["login", "Riverside Physical Therapy — PT Clinic", "login again"]
     assert problems == []
+
+
+def test_ctrl_c_in_the_terminal_quits_like_file_quit(
+    qtbot: QtBot, clinic_db: Database, tmp_path: Path
+) -> None:
+    import os
+    import signal
+
+    _when(LoginDialog, lambda _dialog: os.kill(os.getpid(), signal.SIGINT))
+    assert run_app(clinic_db.url, tmp_path) == 0
+    assert _visible(LoginDialog) is None
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
