@@ -224,6 +224,16 @@ def _examine(
     return check, patient, therapist, rules
 
 
+def examine(
+    session: Session, request: BookingRequest, *, exclude_id: int | None = None
+) -> tuple[BookingCheck, Patient, Staff]:
+    """The checks of ``check_booking`` inside the caller's own transaction, for services that
+    weigh or book several visits in one unit of work (recurring series, the waitlist). The
+    caller has checked the actor's permission; nothing is written."""
+    check, patient, therapist, _rules = _examine(session, request, exclude_id)
+    return check, patient, therapist
+
+
 def check_booking(
     db: Database, actor: Actor, request: BookingRequest, *, exclude_id: int | None = None
 ) -> BookingCheck:
@@ -231,6 +241,12 @@ def check_booking(
     require(actor, Permission.MANAGE_SCHEDULE)
     with db.session() as session:
         return _examine(session, request, exclude_id)[0]
+
+
+def refuse(check: BookingCheck, override_by: Actor | None = None) -> None:
+    """Raise what ``book`` raises for ``check``: a clash always, outside hours unless an
+    administrator overrides. For services that book inside their own transaction."""
+    _refuse(check, override_by)
 
 
 def _refuse(check: BookingCheck, override_by: Actor | None) -> None:
@@ -398,6 +414,21 @@ def reschedule(
         raise _lost_race(db, actor, request, appointment_id) from exc
 
 
+def clean_reason(reason: str, *, required: bool) -> str:
+    """A cancellation reason on one line; refused when missing (if ``required``) or too long."""
+    reason = " ".join(reason.split())
+    if required and not reason:
+        raise ValidationError({"reason": "Say why the visit is cancelled."})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "Keep the reason under 200 characters."})
+    return reason
+
+
+def is_late_cancel(starts_at: datetime, now: datetime) -> bool:
+    """A cancellation less than 24 hours before the visit is late."""
+    return starts_at - now < timedelta(hours=LATE_CANCEL_HOURS)
+
+
 def set_status(
     db: Database,
     actor: Actor,
@@ -422,11 +453,7 @@ def set_status(
     }
     if status not in allowed:
         raise ValidationError({"status": "That status is set by the visit note, not here."})
-    reason = " ".join(reason.split())
-    if status == AppointmentStatus.CANCELLED and not reason:
-        raise ValidationError({"reason": "Say why the visit is cancelled."})
-    if len(reason) > 200:
-        raise ValidationError({"reason": "Keep the reason under 200 characters."})
+    reason = clean_reason(reason, required=status == AppointmentStatus.CANCELLED)
     try:
         with db.session() as session:
             row = _load(session, appointment_id, expected_version)
@@ -441,7 +468,7 @@ def set_status(
             row.status = status.value
             if status == AppointmentStatus.CANCELLED:
                 row.cancel_reason = reason
-                row.late_cancel = row.starts_at - now < timedelta(hours=LATE_CANCEL_HOURS)
+                row.late_cancel = is_late_cancel(row.starts_at, now)
             late = " (late)" if row.late_cancel and status == AppointmentStatus.CANCELLED else ""
             audit.record(
                 session,
