@@ -43,6 +43,7 @@ class Appointment(Base):
         Index("ix_appointments_patient_start", "patient_id", "starts_at"),
         Index("ix_appointments_starts_at", "starts_at"),
         Index("ix_appointments_room_start", "room_id", "starts_at"),
+        Index("ix_appointments_episode_start", "episode_id", "starts_at"),
     )
 
     id: Mapped[IntPK]

@@ -161,16 +161,18 @@ def visit_types(db: Database, *, include_inactive: bool = False) -> list[VisitTy
 
 
 def _views(session: Session, query_filter: list[object]) -> list[AppointmentView]:
-    # The visit's place among its episode's active visits, counted in SQL (a window function).
-    ranked = (
-        select(
-            Appointment.id.label("id"),
-            func.row_number()
-            .over(partition_by=Appointment.episode_id, order_by=Appointment.starts_at)
-            .label("number"),
+    # The visit's place among its episode's active visits: a count per shown visit over the
+    # (episode, start) index, not a window over every appointment ever booked.
+    earlier = aliased(Appointment)
+    number = (
+        select(func.count())
+        .where(
+            earlier.episode_id == Appointment.episode_id,
+            earlier.status.in_(ACTIVE),
+            earlier.starts_at <= Appointment.starts_at,
         )
-        .where(Appointment.status.in_(ACTIVE), Appointment.episode_id.is_not(None))
-        .subquery()
+        .correlate(Appointment)
+        .scalar_subquery()
     )
     therapist = aliased(Staff)
     query = (
@@ -185,14 +187,13 @@ def _views(session: Session, query_filter: list[object]) -> list[AppointmentView
             VisitType.label,
             VisitType.colour,
             EpisodeOfCare.authorized_visits,
-            ranked.c.number,
+            number,
         )
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(therapist, therapist.id == Appointment.therapist_id)
         .join(VisitType, VisitType.code == Appointment.visit_type)
         .outerjoin(Room, Room.id == Appointment.room_id)
         .outerjoin(EpisodeOfCare, EpisodeOfCare.id == Appointment.episode_id)
-        .outerjoin(ranked, ranked.c.id == Appointment.id)
         .where(*query_filter)  # type: ignore[arg-type]
         .order_by(Appointment.starts_at, therapist.full_name)
     )
@@ -224,7 +225,7 @@ def _views(session: Session, query_filter: list[object]) -> list[AppointmentView
                 note=a.note,
                 series_id=a.series_id,
                 episode_id=a.episode_id,
-                visit_number=number,
+                visit_number=number if a.episode_id is not None and a.status in ACTIVE else None,
                 authorized_visits=authorised,
             )
         )
