@@ -38,6 +38,7 @@ from ptclinic.models.base import utcnow
 from ptclinic.services import audit
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.clinic import ClinicInfo
+from ptclinic.services.demo_extras import add_schedule_extras
 from ptclinic.services.demo_people import (
     BASE_ROOMS,
     BASE_ROSTER,
@@ -96,6 +97,8 @@ class DemoSummary:
     last_day: date
     seconds: float
     status_counts: dict[str, int] = field(default_factory=dict)
+    series: int = 0
+    waiting: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -175,16 +178,26 @@ def generate_demo_data(
             f"(seed {options.seed})",
         )
         staff_count = len(builder.staff)
+    extras = add_schedule_extras(db, rng, today, first_day, last_day, options.patients)
+    say(
+        f"Around today: {extras.series} recurring series ({extras.series_visits} visits), "
+        f"{extras.waiting} on the waitlist, {extras.closed_days} holidays closed"
+    )
     return DemoSummary(
         patients=options.patients,
         episodes=len(episodes),
-        appointments=appointments,
+        appointments=appointments + extras.series_visits,
         staff=staff_count,
         rooms=len(room_ids),
         first_day=first_day,
         last_day=last_day,
         seconds=time.perf_counter() - started,
-        status_counts=dict(simulation.counts),
+        status_counts=dict(
+            simulation.counts,
+            scheduled=simulation.counts.get("scheduled", 0) + extras.series_visits,
+        ),
+        series=extras.series,
+        waiting=extras.waiting,
         logins=builder.logins,
     )
 

@@ -235,3 +235,20 @@ def test_npis_carry_a_valid_luhn_check_digit() -> None:
             value = int(char) * (2 if position % 2 == 1 else 1)
             total += value - 9 if value > 9 else value
         assert total % 10 == 0, npi
+
+
+def test_the_schedule_around_today_has_series_a_waitlist_and_holidays(db: Database) -> None:
+    from ptclinic.models import AppointmentSeries, ClosedDay, WaitlistEntry
+
+    demo = generate_demo_data(
+        db, DemoOptions(patients=300, years=0.5, days_ahead=60, seed=3), now=NOW
+    )
+    with db.session() as session:
+        series = session.scalars(select(AppointmentSeries)).all()
+        linked = session.scalar(select(func.count()).where(Appointment.series_id.is_not(None)))
+        waiting = session.scalar(select(func.count()).select_from(WaitlistEntry))
+        closed = session.scalars(select(ClosedDay.day)).all()
+    assert demo.series == len(series) >= 2 and linked and linked >= 5 * len(series)
+    assert all(s.rrule.startswith("FREQ=WEEKLY") for s in series)
+    assert waiting == demo.waiting >= 1
+    assert date(2025, 12, 25) in closed  # Christmas falls in the demo's span
