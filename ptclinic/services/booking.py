@@ -326,7 +326,8 @@ def insert_appointment(
     return row.id
 
 
-def _load(session: Session, appointment_id: int, expected_version: int) -> Appointment:
+def load_for_change(session: Session, appointment_id: int, expected_version: int) -> Appointment:
+    """The appointment to change, refused if it is gone or someone changed it since it was read."""
     row = session.get(Appointment, appointment_id)
     if row is None:
         raise NotFound("That appointment no longer exists.")
@@ -371,7 +372,7 @@ def reschedule(
     request: BookingRequest | None = None
     try:
         with db.session() as session:
-            row = _load(session, appointment_id, expected_version)
+            row = load_for_change(session, appointment_id, expected_version)
             if row.status not in (AppointmentStatus.SCHEDULED.value,):
                 raise ConflictError(
                     "Only a scheduled visit can be moved; this one is already "
@@ -456,7 +457,7 @@ def set_status(
     reason = clean_reason(reason, required=status == AppointmentStatus.CANCELLED)
     try:
         with db.session() as session:
-            row = _load(session, appointment_id, expected_version)
+            row = load_for_change(session, appointment_id, expected_version)
             current = AppointmentStatus(row.status)
             if current not in allowed[status]:
                 raise ConflictError(

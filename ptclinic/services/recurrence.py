@@ -485,18 +485,6 @@ class SeriesChangeResult:
     moved: tuple[int, ...]
 
 
-def _load_visit(session: Session, appointment_id: int, expected_version: int) -> Appointment:
-    row = session.get(Appointment, appointment_id)
-    if row is None:
-        raise NotFound("That appointment no longer exists.")
-    if row.version != expected_version:
-        raise StaleRecordError(
-            "Someone else changed this appointment a moment ago. It has been reloaded; "
-            "nothing was changed."
-        )
-    return row
-
-
 def _load_series(session: Session, row: Appointment) -> AppointmentSeries:
     if row.series_id is None:
         raise ConflictError("This visit is not part of a series.")
@@ -573,7 +561,7 @@ def cancel_series(
     reason = booking.clean_reason(reason, required=True)
     try:
         with db.session() as session:
-            row = _load_visit(session, appointment_id, expected_version)
+            row = booking.load_for_change(session, appointment_id, expected_version)
             series = _load_series(session, row)
             cutoff = _cutoff(row, scope, now)
             zone = _zone(session)
@@ -731,7 +719,7 @@ def _change(
     override_by: Actor | None,
     dry_run: bool,
 ) -> tuple[SeriesChangeResult, list[PlannedVisit]]:
-    row = _load_visit(session, appointment_id, expected_version)
+    row = booking.load_for_change(session, appointment_id, expected_version)
     series = _load_series(session, row)
     cutoff = _cutoff(row, scope, now)
     zone = _zone(session)
