@@ -24,7 +24,7 @@ from ptclinic.models import (
 )
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import Interval, ScheduleRules, local_day_bounds
-from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, short_name
+from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, during, short_name
 from ptclinic.services.errors import NotFound, ValidationError
 from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, require
 
@@ -257,7 +257,7 @@ def calendar_span(
             local_day_bounds(first_day, rules.zone).start,
             local_day_bounds(last_day, rules.zone).end,
         )
-        filters: list[object] = [Appointment.starts_at < span.end, Appointment.ends_at > span.start]
+        filters: list[object] = [during(span)]
         if therapist_ids is not None:
             filters.append(Appointment.therapist_id.in_(therapist_ids))
         if room_ids is not None:

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from ptclinic.db import Database
 from ptclinic.models import Appointment, ClinicSettings, Patient, Room, Staff, VisitType
+from ptclinic.services import booking
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import Interval, ScheduleRules, local_day_bounds, subtract
-from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, MAX_MINUTES
+from ptclinic.services.booking import BOOKABLE_ROLES, MAX_MINUTES
 from ptclinic.services.errors import ValidationError
 from ptclinic.services.permissions import Permission, require
 
@@ -34,9 +35,6 @@ SEARCH_DAYS = 56  # eight weeks: further out, the front desk books a series or t
 MAX_SEARCH_DAYS = 366
 MAX_COUNT = 50
 SUGGESTED_ROOM_KIND = "treatment"
-# The database refuses a visit longer than 12 hours (migration 0002), so every visit that
-# overlaps a stretch started at most 12 hours before it: an index range on starts_at, not a scan.
-LONGEST_VISIT = timedelta(hours=12)
 # The first stretch read is one day (most searches end there); later ones are a week each.
 FIRST_STRETCH_DAYS, STRETCH_DAYS = 1, 7
 
@@ -249,10 +247,7 @@ def _load_busy(session: Session, search: _Search, first_day: date, last_day: dat
         Appointment.starts_at,
         Appointment.ends_at,
     ).where(
-        Appointment.status.in_(ACTIVE),
-        Appointment.starts_at >= span.start - LONGEST_VISIT,
-        Appointment.starts_at < span.end,
-        Appointment.ends_at > span.start,
+        booking.active_overlap(span),
         or_(*whose),
     )
     if search.exclude_id is not None:

@@ -33,7 +33,7 @@ from ptclinic.services.availability import (
     Interval,
     local_day_bounds,
 )
-from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, MAX_MINUTES
+from ptclinic.services.booking import BOOKABLE_ROLES, MAX_MINUTES, active_overlap
 from ptclinic.services.clinic import clinic_zone
 from ptclinic.services.errors import NotFound, PermissionDenied, ValidationError
 from ptclinic.services.permissions import Permission, can, require
@@ -220,11 +220,7 @@ def _may_enter_time_off(actor: Actor) -> None:
 
 
 def _booked_between(session: Session, span: Interval, staff_id: int | None) -> int:
-    query = select(func.count()).where(
-        Appointment.status.in_(ACTIVE),
-        Appointment.starts_at < span.end,
-        Appointment.ends_at > span.start,
-    )
+    query = select(func.count()).where(active_overlap(span))
     if staff_id is not None:
         query = query.where(Appointment.therapist_id == staff_id)
     return session.scalar(query) or 0

@@ -40,7 +40,7 @@ from ptclinic.services.availability import (
     local_day_bounds,
     subtract,
 )
-from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, BookingRequest, short_name
+from ptclinic.services.booking import BOOKABLE_ROLES, BookingRequest, short_name
 from ptclinic.services.errors import ConflictError, NotFound, StaleRecordError, ValidationError
 from ptclinic.services.next_available import grid_starts
 from ptclinic.services.permissions import Permission, require
@@ -346,9 +346,7 @@ def _offers(
     for patient_id, starts, ends in session.execute(
         select(Appointment.patient_id, Appointment.starts_at, Appointment.ends_at).where(
             Appointment.patient_id.in_({item.patient_id for item in items}),
-            Appointment.status.in_(ACTIVE),
-            Appointment.starts_at < span.end,
-            Appointment.ends_at > span.start,
+            booking.active_overlap(span),
         )
     ):
         busy[patient_id].append(Interval(starts, ends))
@@ -407,9 +405,7 @@ def offers_for_freed_slot(
         visits = session.execute(
             select(Appointment.starts_at, Appointment.ends_at).where(
                 Appointment.therapist_id == therapist_id,
-                Appointment.status.in_(ACTIVE),
-                Appointment.starts_at < bounds.end,
-                Appointment.ends_at > bounds.start,
+                booking.active_overlap(bounds),
             )
         )
         free = subtract(
