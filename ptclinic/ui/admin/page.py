@@ -15,6 +15,7 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.audit_tab import AuditTab
 from ptclinic.ui.admin.rooms_tab import RoomsTab
+from ptclinic.ui.admin.scheduling_tab import SchedulingTab
 from ptclinic.ui.admin.settings_tab import SettingsTab
 from ptclinic.ui.admin.staff_tab import StaffTab
 
@@ -26,6 +27,8 @@ TABS: tuple[tuple[Permission, str, TabFactory], ...] = (
     (Permission.MANAGE_STAFF, "&Staff", StaffTab),
     (Permission.MANAGE_ROOMS, "&Rooms", RoomsTab),
     (Permission.MANAGE_SETTINGS, "Cli&nic settings", SettingsTab),
+    # No mnemonic: every free letter of "Scheduling" is taken by the Go menu or another tab.
+    (Permission.MANAGE_SETTINGS, "Scheduling", SchedulingTab),
     (Permission.VIEW_AUDIT_LOG, "Audit &log", AuditTab),
 )
 
@@ -41,6 +44,7 @@ class AdministrationPage(QWidget):
         self.staff_tab: StaffTab | None = None
         self.rooms_tab: RoomsTab | None = None
         self.settings_tab: SettingsTab | None = None
+        self.scheduling_tab: SchedulingTab | None = None
         self.audit_tab: AuditTab | None = None
         for permission, label, factory in TABS:
             if can(actor, permission):
@@ -71,6 +75,8 @@ class AdministrationPage(QWidget):
             self.rooms_tab = tab
         elif isinstance(tab, SettingsTab):
             self.settings_tab = tab
+        elif isinstance(tab, SchedulingTab):
+            self.scheduling_tab = tab
         elif isinstance(tab, AuditTab):
             self.audit_tab = tab
 
@@ -79,5 +85,8 @@ class AdministrationPage(QWidget):
         return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]
 
     def has_unsaved_work(self) -> bool:
-        """True when the clinic settings were edited and not saved (the window asks first)."""
-        return self.settings_tab is not None and self.settings_tab.has_unsaved_work()
+        """True when settings or hours were edited and not saved (the window asks first)."""
+        return any(
+            tab is not None and tab.has_unsaved_work()
+            for tab in (self.settings_tab, self.scheduling_tab)
+        )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -79,7 +78,6 @@ class RoomDialog(ServiceDialog):
         self.capacity.setValue(room.capacity if room else 1)
         # The shared style sheet leaves step buttons without arrows; typing the number, the
         # Up/Down keys and the mouse wheel all still step it.
-        self.capacity.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
         self.capacity.setSuffix(" at a time")
         self.capacity.setMaximumWidth(180)
         self.capacity.setToolTip("How many patients can be treated in the room at the same time")

@@ -15,7 +15,7 @@ def _page(qtbot: QtBot, db: Database, actor: Actor) -> AdministrationPage:
 
 def test_administrator_gets_every_tab(qtbot: QtBot, clinic_db: Database, admin: Actor) -> None:
     page = _page(qtbot, clinic_db, admin)
-    assert page.tab_labels() == ["Staff", "Rooms", "Clinic settings", "Audit log"]
+    assert page.tab_labels() == ["Staff", "Rooms", "Clinic settings", "Scheduling", "Audit log"]
     assert page.staff_tab and page.rooms_tab and page.settings_tab and page.audit_tab
     assert not page.has_unsaved_work()
 
