@@ -416,7 +416,8 @@ def reschedule(
                 entity_id=row.id,
                 patient_id=row.patient_id,
                 summary=f"moved from {before} to {request.starts_at:%Y-%m-%d %H:%M} UTC, "
-                f"{request.minutes} min, with {therapist.username}",
+                f"{request.minutes} min, with {therapist.username}"
+                + (f"; outside hours, allowed by {override_by.username}" if override_by else ""),
             )
             session.flush()
             return row.version

@@ -228,3 +228,14 @@ def test_students_cannot_book(scheduled: Clinic, make_staff) -> None:  # type: i
     student = make_staff("student", Role.STUDENT)
     with pytest.raises(PermissionDenied):
         booking.book(scheduled.db, student, scheduled.request(at(MONDAY, 10)))
+
+
+def test_a_move_outside_hours_records_who_allowed_it(scheduled: Clinic) -> None:
+    db, desk = scheduled.db, scheduled.desk
+    visit = booking.book(db, desk, scheduled.request(at(MONDAY, 10)))
+    with pytest.raises(ConflictError, match="Only an administrator"):
+        booking.reschedule(db, desk, visit, 1, starts_at=at(MONDAY, 6, 30))
+    booking.reschedule(db, desk, visit, 1, starts_at=at(MONDAY, 6, 30), override_by=scheduled.admin)
+    with db.session() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None and "allowed by admin" in event.summary
