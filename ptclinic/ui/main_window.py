@@ -41,6 +41,7 @@ from ptclinic.ui.admin.page import AdministrationPage
 from ptclinic.ui.events import events
 from ptclinic.ui.idle_lock import IdleLock
 from ptclinic.ui.patients.page import PatientsPage
+from ptclinic.ui.schedule.page import SchedulePage
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,7 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec(
-        "schedule",
-        "Schedule",
-        "Ctrl+1",
-        lambda a: can(a, Permission.MANAGE_SCHEDULE),
-        "Booking, check-in and the day sheet arrive in a later release of PT Clinic.",
-    ),
+    PageSpec("schedule", "Schedule", "Ctrl+1", lambda a: can(a, Permission.MANAGE_SCHEDULE)),
     PageSpec("patients", "Patients", "Ctrl+2", lambda a: can(a, Permission.VIEW_PATIENTS)),
     PageSpec(
         "my_work",
@@ -90,7 +85,7 @@ PAGES = (
     ),
 )
 # The page a role lands on: the first working one, not a "later release" placeholder.
-_LANDING = ("patients", "admin")
+_LANDING = ("schedule", "patients", "admin")
 
 
 @runtime_checkable
@@ -187,6 +182,9 @@ class MainWindow(QMainWindow):
                 page = PatientsPage(self._db, self._actor)
             elif spec.key == "admin":
                 page = AdministrationPage(self._db, self._actor)
+            elif spec.key == "schedule":
+                page = SchedulePage(self._db, self._actor)
+                page.open_chart.connect(self._open_chart)
             else:
                 page = ComingLaterPage(spec.title, spec.later)
             self.pages[spec.key] = page
@@ -267,6 +265,10 @@ class MainWindow(QMainWindow):
     def find_patient(self) -> None:
         if (page := self._patients_page()) is not None:
             page.focus_search()
+
+    def _open_chart(self, patient_id: int) -> None:
+        if (page := self._patients_page()) is not None:
+            page.open_patient(patient_id)
 
     def register_patient(self) -> None:
         if (page := self._patients_page()) is not None:

@@ -11,8 +11,9 @@ from ptclinic.db import Database
 from ptclinic.models import AuditEvent
 from ptclinic.services.actor import Actor
 from ptclinic.ui.admin.page import AdministrationPage
-from ptclinic.ui.main_window import ComingLaterPage, MainWindow
+from ptclinic.ui.main_window import MainWindow
 from ptclinic.ui.patients.page import PatientsPage
+from ptclinic.ui.schedule.page import SchedulePage
 from tests.conftest import PASSWORD
 
 MakeWindow = Callable[[Actor], MainWindow]
@@ -43,9 +44,9 @@ def test_front_desk_sees_patients_not_administration(
 ) -> None:
     window = make_window(front_desk)
     assert _navigation(window) == ["Schedule", "Patients"]
-    assert window.current_page_key() == "patients"
+    assert window.current_page_key() == "schedule"
     assert "Patients" in _menu_titles(window)
-    assert isinstance(window.pages["schedule"], ComingLaterPage)
+    assert isinstance(window.pages["schedule"], SchedulePage)
 
 
 def test_administrator_sees_administration_not_patients(

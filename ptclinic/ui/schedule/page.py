@@ -1,0 +1,662 @@
+"""The Schedule page: today's visits at a glance, booking, moving, check-in and cancelling.
+
+Keyboard: T or Ctrl+T today; Left/Right or Alt+Left/Right the previous/next day (week in the
+week view); Ctrl+G goes to a date; D and W switch between the day and the week; R toggles
+columns per therapist or per room; Ctrl+B books; Up/Down walk through the visits and Enter (or
+the menu key) opens the selected visit's actions, each with its own shortcut; Ctrl+Z undoes the
+last move. Every change goes through the booking service and is announced with
+``events().data_changed("appointment", ids)``, which also refreshes this page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptclinic.db import Database
+from ptclinic.services import booking, calendar
+from ptclinic.services.actor import Actor
+from ptclinic.services.availability import local_moment
+from ptclinic.services.calendar import AppointmentView, CalendarSpan
+from ptclinic.services.clinic import clinic_zone
+from ptclinic.services.errors import DatabaseUnavailable, DomainError
+from ptclinic.services.schedule_view import AppointmentStatus, can_move, status_changes
+from ptclinic.ui.admin.common import MessageLine, confirm
+from ptclinic.ui.events import events
+from ptclinic.ui.schedule import layout as grid_layout
+from ptclinic.ui.schedule.appearance import (
+    LEGEND,
+    detail_text,
+    hidden_names,
+    summary_text,
+    time_range,
+)
+from ptclinic.ui.schedule.booking_dialog import BookingDialog, ScheduleChoices
+from ptclinic.ui.schedule.dialogs import CancelDialog, GoToDateDialog, OverrideDialog
+from ptclinic.ui.schedule.grid import ScheduleGrid
+from ptclinic.ui.schedule.layout import Arrangement, DropTarget, Slot, short_date, title_date
+from ptclinic.ui.schedule.moves import NOT_CHANGED_DATABASE, Mover, Placement
+from ptclinic.ui.schedule.toolbar import ScheduleToolbar
+
+log = logging.getLogger(__name__)
+
+LOAD_TROUBLE = (
+    "The schedule could not be loaded because the database did not answer. Check the network "
+    "connection; the page tries again every minute."
+)
+REFRESH_MS = 60_000  # other workstations' bookings appear within a minute
+S = AppointmentStatus
+_REFRESHING_KINDS = {"appointment", "patient", "staff", "room", "clinic", "schedule_settings"}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SchedulePage(QWidget):
+    """``clock`` gives the current moment (tests fix it); ``open_chart(patient_id)`` asks the
+    main window to show that patient's chart."""
+
+    open_chart = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        super().__init__(parent)
+        self._db, self._actor, self._clock = db, actor, clock
+        try:
+            self._zone = clinic_zone(db)
+        except DomainError:
+            self._zone = ZoneInfo("UTC")  # the first load says what is wrong
+        self.day = self._today()
+        self.arrangement = Arrangement.THERAPISTS
+        self.week_therapist: int | None = None
+        self._span: CalendarSpan | None = None
+        self._choices = ScheduleChoices([], [], [])
+        self._dialog: BookingDialog | None = None
+        self._scrolled_for: tuple[date, Arrangement] | None = None
+        self.mover = Mover(db, actor, self._ask_override)
+
+        self.grid = ScheduleGrid()
+        self.grid.set_movable(lambda view: can_move(view.status))
+        self.message = MessageLine()
+        self._build()
+        self._build_actions()
+        self.grid.selection_changed.connect(self._selection_moved)
+        self.grid.slot_activated.connect(self.book)
+        self.grid.drop_requested.connect(self._dropped)
+        self.grid.drag_refused.connect(self._drag_refused)
+        self.grid.menu_requested.connect(self._show_menu)
+        events().data_changed.connect(self._on_data_changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self.reload()
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.toolbar = ScheduleToolbar()
+        self.toolbar.previous.connect(lambda: self.step(-1))
+        self.toolbar.next.connect(lambda: self.step(1))
+        self.toolbar.today.connect(self.go_today)
+        self.toolbar.go_to_date.connect(self.go_to_date)
+        self.toolbar.book.connect(lambda: self.book())
+        self.toolbar.week_chosen.connect(self.set_week)
+        self.toolbar.rooms_chosen.connect(self.set_by_rooms)
+        self.toolbar.therapist_chosen.connect(self._week_therapist_chosen)
+
+        self.details = QLabel()
+        self.details.setObjectName("scheduleDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # What just happened ("Moved …", a refusal) takes the details' place under the grid
+        # until the selection changes: a line appearing above the grid would make it jump
+        # under the pointer right after a drop. Two lines high, whatever is shown.
+        self.bottom = QStackedWidget()
+        self.bottom.addWidget(self.details)
+        self.bottom.addWidget(self.message)
+        self.details.ensurePolished()
+        self.bottom.setFixedHeight(2 * self.details.fontMetrics().lineSpacing() + 14)
+        self.everyone_box = QCheckBox("Show &everyone")
+        self.everyone_box.setToolTip("Also show a column for each therapist not working that day")
+        self.everyone_box.toggled.connect(lambda _on: self.reload())
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.bottom, 1)
+        bottom.addWidget(self.everyone_box, 0, Qt.AlignmentFlag.AlignVCenter)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.grid, 1)
+        layout.addLayout(bottom)
+        self.setFocusProxy(self.grid)
+        self.setTabOrder(self.grid, self.toolbar.prev_button)
+
+    def _action(self, text: str, keys: str | list[str], slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        sequences = [keys] if isinstance(keys, str) else keys
+        action.setShortcuts([QKeySequence(k) for k in sequences])
+        # Only while this page (not a dialog) has the keyboard: Delete or Ctrl+Z elsewhere are
+        # someone else's.
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.today_action = self._action("&Today", "Ctrl+T", self.go_today)
+        self.prev_action = self._action("&Previous", "Alt+Left", lambda: self.step(-1))
+        self.next_action = self._action("&Next", "Alt+Right", lambda: self.step(1))
+        self.goto_action = self._action("&Go to date…", "Ctrl+G", self.go_to_date)
+        self.book_action = self._action("&Book…", "Ctrl+B", self.book)
+        self.undo_action = self._action("&Undo last move", "Ctrl+Z", self.undo_move)
+        self.check_in_action = self._action(
+            "Check &in", "Ctrl+I", lambda: self.change_status(S.CHECKED_IN)
+        )
+        self.undo_check_in_action = self._action(
+            "&Undo check-in", "Ctrl+Shift+I", lambda: self.change_status(S.SCHEDULED)
+        )
+        self.cancel_action = self._action("&Cancel visit…", "Delete", self.cancel_visit)
+        self.no_show_action = self._action("&No-show", "Ctrl+Shift+N", self.mark_no_show)
+        self.move_action = self._action("&Move…", "Ctrl+M", self.move_visit)
+        self.chart_action = self._action("Open &chart", "Ctrl+O", self.open_selected_chart)
+        self.book_here_action = QAction("&Book here…", self)
+        self.book_here_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.book_here_action.triggered.connect(lambda _checked=False: self.book())
+        self._selection_changed()
+
+    # --- what is shown ------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock()
+
+    def _today(self) -> date:
+        return self._now().astimezone(self._zone).date()
+
+    def days_shown(self) -> tuple[date, date]:
+        if self.arrangement is Arrangement.WEEK:
+            week = grid_layout.week_of(self.day)
+            return week[0], week[-1]
+        return self.day, self.day
+
+    def reload(self) -> None:
+        """Read the span shown and lay it out (also after every change, here or elsewhere)."""
+        first, last = self.days_shown()
+        try:
+            clinicians = calendar.clinicians(self._db, self._actor)
+            self._choices = ScheduleChoices(
+                clinicians, calendar.active_rooms(self._db), calendar.visit_types(self._db)
+            )
+            self._fill_week_therapists()
+            therapists = (
+                [self.week_therapist]
+                if self.arrangement is Arrangement.WEEK and self.week_therapist is not None
+                else None
+            )
+            span = calendar.calendar_span(
+                self._db, self._actor, first, last, therapist_ids=therapists
+            )
+        except DatabaseUnavailable as exc:
+            log.warning("loading the schedule failed: %s", exc.__cause__ or exc)
+            self._error(LOAD_TROUBLE)
+            return
+        except DomainError as exc:
+            self._error(str(exc))
+            return
+        self._span, self._zone = span, span.zone
+        self.grid.set_layout(self._lay_out(span), span.zone)
+        self.grid.set_now(self._now())
+        self._show_heading()
+        self._scroll_once()
+
+    def _lay_out(self, span: CalendarSpan) -> grid_layout.GridLayout:
+        layout = self._columns_for(span)
+        if not layout.columns:
+            layout.empty_text = (
+                "No therapist is on the staff list yet: an administrator adds them."
+                if not self._choices.clinicians
+                else grid_layout.closed_words(span, self.day)
+                if self.arrangement is not Arrangement.WEEK
+                else ""
+            ) or "Nobody works on this day. Tick “Show everyone” to book with anyone."
+        return layout
+
+    def _columns_for(self, span: CalendarSpan) -> grid_layout.GridLayout:
+        if self.arrangement is Arrangement.WEEK:
+            if self.week_therapist is None:
+                return grid_layout.place(span, [], week=True)
+            days = grid_layout.week_of(self.day)
+            return grid_layout.place(
+                span, grid_layout.week_columns(span, self.week_therapist, days), week=True
+            )
+        if self.arrangement is Arrangement.ROOMS:
+            return grid_layout.place(
+                span, grid_layout.room_columns(span, self.day, self._choices.rooms)
+            )
+        columns, free, off = grid_layout.therapist_columns(
+            span, self.day, self._choices.clinicians, show_everyone=self.everyone_box.isChecked()
+        )
+        return grid_layout.place(span, columns, free=free, off=off)
+
+    def _fill_week_therapists(self) -> None:
+        ids = [c.id for c in self._choices.clinicians]
+        if self.week_therapist not in ids:
+            # A clinician looks at their own week; the front desk starts with the first name.
+            mine = self._actor.staff_id in ids
+            self.week_therapist = self._actor.staff_id if mine else (ids[0] if ids else None)
+        people = [(c.full_name, c.id) for c in self._choices.clinicians]
+        self.toolbar.set_therapists(people, self.week_therapist)
+
+    def _show_heading(self) -> None:
+        today = self._today()
+        if self.arrangement is Arrangement.WEEK:
+            first, last = self.days_shown()
+            title = f"Week of {short_date(first)[4:]}, {first.year}"
+            badge = "This week" if first <= today <= last else ""
+        else:
+            title, badge = title_date(self.day), "Today" if self.day == today else ""
+        self.toolbar.show_state(self.arrangement, title, badge)
+        layout = self.grid.grid_layout()
+        self.everyone_box.setVisible(
+            self.arrangement is Arrangement.THERAPISTS
+            and (bool(layout.free or layout.off) or self.everyone_box.isChecked())
+        )
+        self._selection_changed()
+
+    def _summary_text(self) -> str:
+        layout = self.grid.grid_layout()
+        closed = ""
+        if not layout.week and self._span is not None:
+            closed = grid_layout.closed_words(self._span, self.day)
+        return summary_text(layout, closed)
+
+    def _scroll_once(self) -> None:
+        """On opening a day, show the current time (today) or the first visit, once."""
+        key = (self.day, self.arrangement)
+        if self._scrolled_for == key:
+            return
+        self._scrolled_for = key
+        now = self._now().astimezone(self._zone)
+        layout = self.grid.grid_layout()
+        if now.date() in {c.day for c in layout.columns}:
+            self.grid.scroll_to_minute(now.hour * 60 + now.minute - 60)
+        elif layout.placed:
+            self.grid.scroll_to_minute(min(p.top for p in layout.placed))
+        else:
+            self.grid.scroll_to_minute(layout.first_minute)
+
+    def _error(self, text: str) -> None:
+        self.message.show_error(text)
+        self.bottom.setCurrentWidget(self.message)
+
+    def _notice(self, text: str) -> None:
+        self.message.show_notice(text)
+        self.bottom.setCurrentWidget(self.message)
+
+    def _selection_moved(self) -> None:
+        self.bottom.setCurrentWidget(self.details)
+        self._selection_changed()
+
+    def _changes(self, view: AppointmentView | None) -> frozenset[AppointmentStatus]:
+        if view is None:
+            return frozenset()
+        return status_changes(view.status, starts_at=view.starts_at, now=self._now())
+
+    def _selection_changed(self) -> None:
+        view = self.grid.selected_view()
+        changes = self._changes(view)
+        self.check_in_action.setEnabled(S.CHECKED_IN in changes)
+        self.undo_check_in_action.setEnabled(S.SCHEDULED in changes)
+        self.cancel_action.setEnabled(S.CANCELLED in changes)
+        self.no_show_action.setEnabled(S.NO_SHOW in changes)
+        self.move_action.setEnabled(view is not None and can_move(view.status))
+        self.chart_action.setEnabled(view is not None)
+        if view is not None:
+            self.details.setText(detail_text(view, self._zone))
+            self.details.setToolTip("")
+            self.details.setObjectName("scheduleDetails")
+        else:
+            self.details.setText(f"{self._summary_text()}          {LEGEND}")
+            self.details.setToolTip(hidden_names(self.grid.grid_layout()))
+            self.details.setObjectName("hint")
+        self.details.setStyleSheet("/* restyle */")
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def go_to(self, day: date) -> None:
+        self.day = day
+        self.reload()
+
+    def go_today(self) -> None:
+        self.go_to(self._today())
+
+    def step(self, direction: int) -> None:
+        days = 7 if self.arrangement is Arrangement.WEEK else 1
+        self.go_to(self.day + timedelta(days=days * direction))
+
+    def go_to_date(self) -> None:
+        dialog = GoToDateDialog(self.day, self)
+        accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        chosen = dialog.chosen()
+        dialog.deleteLater()
+        if accepted:
+            self.go_to(chosen)
+
+    def set_week(self, week: bool) -> None:
+        if week:
+            self.arrangement = Arrangement.WEEK
+            view = self.grid.selected_view()
+            if view is not None:
+                self.week_therapist = view.therapist_id  # the week of the person in focus
+        elif self.arrangement is Arrangement.WEEK:
+            self.arrangement = Arrangement.THERAPISTS
+        self.reload()
+
+    def set_by_rooms(self, by_rooms: bool) -> None:
+        self.arrangement = Arrangement.ROOMS if by_rooms else Arrangement.THERAPISTS
+        self.reload()
+
+    def _week_therapist_chosen(self, staff_id: int) -> None:
+        if staff_id != self.week_therapist:
+            self.week_therapist = staff_id
+            self.reload()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Single keys reach here when no field wanted them (the grid passes Left/Right on)."""
+        key, modifiers = event.key(), event.modifiers()
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            super().keyPressEvent(event)
+            return
+        if key == Qt.Key.Key_T:
+            self.go_today()
+        elif key == Qt.Key.Key_Left:
+            self.step(-1)
+        elif key == Qt.Key.Key_Right:
+            self.step(1)
+        elif key == Qt.Key.Key_D:
+            self.set_week(False)
+        elif key == Qt.Key.Key_W:
+            self.set_week(True)
+        elif key == Qt.Key.Key_R and self.arrangement is not Arrangement.WEEK:
+            self.set_by_rooms(self.arrangement is Arrangement.THERAPISTS)
+        else:
+            super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.grid.setFocus()
+
+    # --- refreshing ---------------------------------------------------------------------------
+
+    def _on_data_changed(self, kind: str, ids: list[object]) -> None:
+        if kind in _REFRESHING_KINDS:
+            if kind == "clinic":
+                with contextlib.suppress(DomainError):  # the reload below says what is wrong
+                    self._zone = clinic_zone(self._db)
+            self.reload()
+
+    def _tick(self) -> None:
+        self.grid.set_now(self._now())
+        if not self.grid.is_dragging():
+            self.reload()
+
+    def has_unsaved_work(self) -> bool:
+        """A booking dialog open with choices made (the main window asks before closing)."""
+        return self._dialog is not None and self._dialog.is_dirty()
+
+    # --- booking ------------------------------------------------------------------------------
+
+    def exec_dialog(self, dialog: QDialog) -> int:
+        """Show a dialog modally (tests replace this to drive the dialog); the keyboard comes
+        back to the grid afterwards, so the next key works on the schedule."""
+        try:
+            return dialog.exec()
+        finally:
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _default_start(self, slot: Slot | None) -> tuple[datetime, int | None, int | None]:
+        """When, with whom and where a new booking starts: the chosen slot, or else the next
+        quarter hour today (the grid's first hour on another day)."""
+        if slot is not None:
+            column = slot.column
+            clock = time(slot.minute // 60 % 24, slot.minute % 60)
+            return local_moment(column.day, clock, self._zone), column.therapist_id, column.room_id
+        view = self.grid.selected_view()
+        therapist = view.therapist_id if view is not None else None
+        if self.arrangement is Arrangement.WEEK:
+            therapist = self.week_therapist
+        if therapist is None and any(
+            c.id == self._actor.staff_id for c in self._choices.clinicians
+        ):
+            therapist = self._actor.staff_id
+        now = self._now().astimezone(self._zone)
+        first = self.grid.grid_layout().first_minute
+        if self.day == now.date():
+            minute = max(first, (now.hour * 60 + now.minute) // 15 * 15 + 15)
+        else:
+            minute = first
+        clock = time(min(minute, 23 * 60 + 45) // 60, minute % 60)
+        return local_moment(self.day, clock, self._zone), therapist, None
+
+    def book(self, slot: Slot | None = None) -> None:
+        """Open the booking dialog at ``slot`` (or the selected slot, or a sensible time)."""
+        slot = slot or self.grid.selected_slot()
+        starts_at, therapist, room = self._default_start(slot)
+        self._open_booking(BookingDialog(
+            self._db, self._actor, self._choices, self._zone,
+            starts_at=starts_at, therapist_id=therapist, room_id=room, parent=self,
+        ))  # fmt: skip
+
+    def move_visit(self) -> None:
+        view = self.grid.selected_view()
+        if view is None or not can_move(view.status):
+            return
+        self._open_booking(BookingDialog(
+            self._db, self._actor, self._choices, self._zone,
+            starts_at=view.starts_at, moving=view, parent=self,
+        ))  # fmt: skip
+
+    def _open_booking(self, dialog: BookingDialog) -> None:
+        self._dialog = dialog
+        try:
+            accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        finally:
+            self._dialog = None
+        moving = dialog.moving
+        saved_id, saved_version = dialog.saved_id, dialog.saved_version
+        request = dialog.request()
+        dialog.deleteLater()
+        if not accepted or saved_id is None or request is None:
+            return
+        self.grid.select_appointment(saved_id)
+        placed = self.grid.selected_view()
+        where = self._where(request.starts_at, request.minutes, request.therapist_id)
+        if moving is not None and saved_version is not None:
+            self.mover.remember(moving, saved_version, self._where_view(moving))
+            self._notice(f"Moved {moving.patient_short} to {where}. Ctrl+Z puts it back.")
+        else:
+            name = placed.patient_short if placed is not None else "the patient"
+            self._notice(f"Booked {name} on {where}.")
+        self._selection_changed()
+
+    def _therapist_name(self, therapist_id: int) -> str:
+        return next((c.full_name for c in self._choices.clinicians if c.id == therapist_id), "")
+
+    def _where(self, starts_at: datetime, minutes: int, therapist_id: int) -> str:
+        start = starts_at.astimezone(self._zone)
+        end = (starts_at + timedelta(minutes=minutes)).astimezone(self._zone)
+        who = self._therapist_name(therapist_id)
+        return f"{short_date(start.date())}, {start:%H:%M}–{end:%H:%M}" + (
+            f" with {who}" if who else ""
+        )
+
+    def _where_view(self, view: AppointmentView) -> str:
+        day = short_date(view.starts_at.astimezone(self._zone).date())
+        return f"{day}, {time_range(view, self._zone)} with {view.therapist_name}"
+
+    # --- moving by dragging -------------------------------------------------------------------
+
+    def _dropped(self, target: DropTarget) -> None:
+        view, column = target.view, target.column
+        clock = time(target.minute // 60 % 24, target.minute % 60)
+        starts_at = local_moment(column.day, clock, self._zone)
+        therapist = column.therapist_id if column.therapist_id is not None else view.therapist_id
+        room = column.room_id if column.by_room else view.room_id
+        to = Placement(starts_at, target.minutes, therapist, room)
+        result = self.mover.move(
+            view,
+            to,
+            where_text=self._where(starts_at, target.minutes, therapist),
+            before_text=self._where_view(view),
+        )
+        self._report(result.moved, result.message, result.appointment_id)
+
+    def _drag_refused(self, view: AppointmentView) -> None:
+        state = {
+            "checked_in": "checked in",
+            "completed": "completed",
+            "cancelled": "cancelled",
+            "no_show": "marked as a no-show",
+        }.get(view.status, view.status)
+        advice = " Undo the check-in first to move it." if view.status == "checked_in" else ""
+        self._error(
+            f"Only scheduled visits can be moved; {view.patient_short}'s visit is {state}.{advice}"
+        )
+
+    def undo_move(self) -> None:
+        result = self.mover.undo()
+        if result is None:
+            self._notice("Nothing to undo: no visit has been moved here yet.")
+            return
+        self._report(result.moved, result.message, result.appointment_id)
+
+    def _report(self, moved: bool, message: str, appointment_id: int) -> None:
+        if moved:
+            events().data_changed.emit("appointment", [appointment_id])
+            self.grid.select_appointment(appointment_id)
+            self._notice(message)
+        else:
+            self.reload()  # someone else's change may be the reason: show the schedule as it is
+            self._error(message)
+        self._selection_changed()
+
+    def _ask_override(self, why: str, perform: Callable[[Actor], int]) -> int | None:
+        dialog: OverrideDialog[int] = OverrideDialog(
+            self._db, why, perform, ok_label="&Allow and move", parent=self
+        )
+        accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        outcome = dialog.outcome
+        dialog.deleteLater()
+        return outcome if accepted else None
+
+    # --- status ---------------------------------------------------------------------------------
+
+    def change_status(self, status: AppointmentStatus) -> None:
+        view = self.grid.selected_view()
+        if view is None or status not in self._changes(view):
+            return
+        try:
+            booking.set_status(
+                self._db, self._actor, view.id, view.version, status, now=self._now()
+            )
+        except DatabaseUnavailable as exc:
+            log.warning("status change failed: %s", exc.__cause__ or exc)
+            self._error(NOT_CHANGED_DATABASE)
+            return
+        except DomainError as exc:
+            self.reload()
+            self._error(str(exc))
+            return
+        events().data_changed.emit("appointment", [view.id])
+        slot = f"{time_range(view, self._zone)} with {view.therapist_name}"
+        done = {
+            S.CHECKED_IN: f"{view.patient_short} is checked in ({slot}).",
+            S.SCHEDULED: f"Check-in undone: {view.patient_short} is scheduled again.",
+            S.NO_SHOW: f"{view.patient_short} is marked as a no-show.",
+        }
+        self._notice(done.get(status, "Done."))
+
+    def mark_no_show(self) -> None:
+        view = self.grid.selected_view()
+        if view is not None and S.NO_SHOW in self._changes(view) and self.confirm_no_show(view):
+            self.change_status(S.NO_SHOW)
+
+    def confirm_no_show(self, view: AppointmentView) -> bool:
+        """Ask first: a no-show cannot be taken back here and counts towards the warning."""
+        return confirm(
+            self,
+            "Mark as no-show",
+            f"Mark {view.patient_name}'s visit at {time_range(view, self._zone)} as missed without "
+            "notice?\n\nThis cannot be undone from the schedule.",
+            "Mark as &no-show",
+        )
+
+    def cancel_visit(self) -> None:
+        view = self.grid.selected_view()
+        if view is None or S.CANCELLED not in self._changes(view):
+            return
+        dialog = CancelDialog(self._db, self._actor, view, self._zone, self._now(), self)
+        accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        late = dialog.late
+        dialog.deleteLater()
+        if accepted:
+            kind = "a late cancellation" if late else "cancelled"
+            when = time_range(view, self._zone)
+            self._notice(f"{view.patient_short}'s visit at {when} is {kind}; the slot is free.")
+
+    def open_selected_chart(self) -> None:
+        view = self.grid.selected_view()
+        if view is not None:
+            self.open_chart.emit(view.patient_id)
+
+    # --- menu -----------------------------------------------------------------------------------
+
+    def _show_menu(self, target: object, where: QPoint) -> None:
+        menu = self.build_menu(target)
+        menu.exec(where)
+        menu.deleteLater()
+
+    def build_menu(self, target: object) -> QMenu:
+        menu = QMenu(self)
+        if isinstance(target, AppointmentView):
+            title = menu.addAction(f"{target.patient_name} · {time_range(target, self._zone)}")
+            title.setEnabled(False)
+            menu.addSeparator()
+            for action in (self.check_in_action, self.undo_check_in_action, self.no_show_action):
+                menu.addAction(action)
+            menu.addSeparator()
+            menu.addAction(self.move_action)
+            menu.addAction(self.cancel_action)
+            menu.addSeparator()
+            menu.addAction(self.chart_action)
+        else:
+            menu.addAction(self.book_here_action)
+        if self.mover.can_undo():
+            menu.addSeparator()
+            menu.addAction(self.undo_action)
+        return menu
