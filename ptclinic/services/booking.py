@@ -340,6 +340,21 @@ def insert_appointment(
     return row.id
 
 
+def audit_appointment_change(
+    session: Session, actor: Actor, row: Appointment, summary: str
+) -> None:
+    """The audit row for a change to one appointment (move, status, series edit)."""
+    audit.record(
+        session,
+        AuditAction.CHANGE,
+        actor=actor,
+        entity_type="appointment",
+        entity_id=row.id,
+        patient_id=row.patient_id,
+        summary=summary,
+    )
+
+
 def load_for_change(session: Session, appointment_id: int, expected_version: int) -> Appointment:
     """The appointment to change, refused if it is gone or someone changed it since it was read."""
     row = session.get(Appointment, appointment_id)
@@ -408,14 +423,11 @@ def reschedule(
             before = f"{row.starts_at:%Y-%m-%d %H:%M}"
             row.starts_at, row.ends_at = request.starts_at, request.slot.end
             row.therapist_id, row.room_id = request.therapist_id, request.room_id
-            audit.record(
+            audit_appointment_change(
                 session,
-                AuditAction.CHANGE,
-                actor=actor,
-                entity_type="appointment",
-                entity_id=row.id,
-                patient_id=row.patient_id,
-                summary=f"moved from {before} to {request.starts_at:%Y-%m-%d %H:%M} UTC, "
+                actor,
+                row,
+                f"moved from {before} to {request.starts_at:%Y-%m-%d %H:%M} UTC, "
                 f"{request.minutes} min, with {therapist.username}"
                 + (f"; outside hours, allowed by {override_by.username}" if override_by else ""),
             )
@@ -486,15 +498,11 @@ def set_status(
                 row.cancel_reason = reason
                 row.late_cancel = is_late_cancel(row.starts_at, now)
             late = " (late)" if row.late_cancel and status == AppointmentStatus.CANCELLED else ""
-            audit.record(
+            audit_appointment_change(
                 session,
-                AuditAction.CHANGE,
-                actor=actor,
-                entity_type="appointment",
-                entity_id=row.id,
-                patient_id=row.patient_id,
-                summary=f"{current.value} → {status.value}{late}"
-                + (f": {reason}" if reason else ""),
+                actor,
+                row,
+                f"{current.value} → {status.value}{late}" + (f": {reason}" if reason else ""),
             )
             session.flush()
             session.expunge(row)

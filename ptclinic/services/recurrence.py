@@ -574,14 +574,11 @@ def cancel_series(
                 visit.cancel_reason = reason
                 visit.late_cancel = booking.is_late_cancel(visit.starts_at, now)
                 late = " (late)" if visit.late_cancel else ""
-                audit.record(
+                booking.audit_appointment_change(
                     session,
-                    AuditAction.CHANGE,
-                    actor=actor,
-                    entity_type="appointment",
-                    entity_id=visit.id,
-                    patient_id=visit.patient_id,
-                    summary=f"scheduled → cancelled{late} with series {series.id}: {reason}",
+                    actor,
+                    visit,
+                    f"scheduled → cancelled{late} with series {series.id}: {reason}",
                 )
                 cancelled.append(visit.id)
             what = f"{len(cancelled)} visits cancelled ({scope.value}): {reason}"
@@ -692,14 +689,11 @@ def _move_visits(
             request.room_id,
             series_id,
         )
-        audit.record(
+        booking.audit_appointment_change(
             session,
-            AuditAction.CHANGE,
-            actor=actor,
-            entity_type="appointment",
-            entity_id=row.id,
-            patient_id=row.patient_id,
-            summary=f"moved with series {series_id} from {before} to "
+            actor,
+            row,
+            f"moved with series {series_id} from {before} to "
             f"{request.starts_at:%Y-%m-%d %H:%M} UTC, {request.minutes} min, "
             f"with {therapist.username}",
         )
