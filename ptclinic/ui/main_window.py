@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             elif spec.key == "schedule":
                 page = SchedulePage(self._db, self._actor)
                 page.open_chart.connect(self._open_chart)
+                page.show_requested.connect(partial(self.show_page, "schedule"))
             else:
                 page = ComingLaterPage(spec.title, spec.later)
             self.pages[spec.key] = page
@@ -224,6 +225,15 @@ class MainWindow(QMainWindow):
             patients_menu = menus.addMenu("&Patients")
             self.find_action = self._action("&Find patient…", "Ctrl+K", self.find_patient)
             patients_menu.addAction(self.find_action)
+
+        schedule = self.pages.get("schedule")
+        if isinstance(schedule, SchedulePage):
+            schedule_menu = menus.addMenu("&Schedule")
+            for action in schedule.menu_actions():
+                if action is None:
+                    schedule_menu.addSeparator()
+                else:
+                    schedule_menu.addAction(action)
 
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self._action("&About PT Clinic", "", self.show_about))

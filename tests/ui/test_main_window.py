@@ -206,3 +206,25 @@ def test_switch_user_from_the_lock_closes_everything_without_asking(
         qtbot.keyClick(screen.admin_password, Qt.Key.Key_Return)
     assert closed.args == [True]
     assert not dialog.isVisible() and not _AskingDialog.asked
+
+
+def test_the_schedule_menu_brings_the_schedule_forward_before_acting(
+    make_window: MakeWindow, front_desk: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(front_desk)
+    assert "Schedule" in _menu_titles(window)
+    schedule = window.pages["schedule"]
+    assert isinstance(schedule, SchedulePage)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Schedule")
+    titles = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert "&Book…" in titles and "Add &time off…" in titles
+    window.show_page("patients")
+    opened: list[str] = []
+
+    def shown_from(_dialog: QDialog) -> int:
+        opened.append(window.current_page_key())
+        return QDialog.DialogCode.Rejected.value
+
+    monkeypatch.setattr(schedule, "exec_dialog", shown_from)
+    next(a for a in menu.actions() if a.text() == "&Go to date…").trigger()
+    assert opened == ["schedule"]  # the page was in front before its dialog opened

@@ -38,6 +38,7 @@ from ptclinic.services.clinic import clinic_zone
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
 from ptclinic.services.schedule_view import AppointmentStatus, can_move, status_changes
 from ptclinic.ui.admin.common import MessageLine, confirm
+from ptclinic.ui.admin.time_off_dialog import TimeOffDialog
 from ptclinic.ui.events import events
 from ptclinic.ui.schedule import layout as grid_layout
 from ptclinic.ui.schedule.appearance import (
@@ -74,6 +75,9 @@ class SchedulePage(QWidget):
     main window to show that patient's chart."""
 
     open_chart = Signal(int)
+    # An action chosen from the main window's Schedule menu while another page is shown: the
+    # main window brings this page forward before the action runs.
+    show_requested = Signal()
 
     def __init__(
         self,
@@ -164,9 +168,23 @@ class SchedulePage(QWidget):
         # Only while this page (not a dialog) has the keyboard: Delete or Ctrl+Z elsewhere are
         # someone else's.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(lambda _checked=False: self._run(slot))
         self.addAction(action)
         return action
+
+    def _run(self, slot: Callable[[], object]) -> None:
+        if not self.isVisible():
+            self.show_requested.emit()
+        slot()
+
+    def menu_actions(self) -> list[QAction | None]:
+        """What the main window's Schedule menu offers, in order (None: a separator)."""
+        return [
+            self.book_action, self.time_off_action, None,
+            self.today_action, self.prev_action, self.next_action, self.goto_action, None,
+            self.check_in_action, self.undo_check_in_action, self.no_show_action,
+            self.move_action, self.cancel_action, self.undo_action, None, self.chart_action,
+        ]  # fmt: skip
 
     def _build_actions(self) -> None:
         self.today_action = self._action("&Today", "Ctrl+T", self.go_today)
@@ -185,6 +203,7 @@ class SchedulePage(QWidget):
         self.no_show_action = self._action("&No-show", "Ctrl+Shift+N", self.mark_no_show)
         self.move_action = self._action("&Move…", "Ctrl+M", self.move_visit)
         self.chart_action = self._action("Open &chart", "Ctrl+O", self.open_selected_chart)
+        self.time_off_action = self._action("Add &time off…", "Ctrl+Shift+T", self.add_time_off)
         self.book_here_action = QAction("&Book here…", self)
         self.book_here_action.setShortcut(QKeySequence("Ctrl+B"))
         self.book_here_action.triggered.connect(lambda _checked=False: self.book())
@@ -629,6 +648,30 @@ class SchedulePage(QWidget):
             when = time_range(view, self._zone)
             self._notice(f"{view.patient_short}'s visit at {when} is {kind}; the slot is free.")
 
+    def add_time_off(self) -> None:
+        """Record an absence (the front desk hears of a sick day first): for the therapist of the
+        selected column or visit, from the day shown. The absence is shaded once saved."""
+        slot, view = self.grid.selected_slot(), self.grid.selected_view()
+        staff_id = (
+            slot.column.therapist_id
+            if slot is not None
+            else view.therapist_id
+            if view is not None
+            else self.week_therapist
+            if self.arrangement is Arrangement.WEEK
+            else None
+        )
+        first = slot.column.day if slot is not None else self.day
+        dialog = TimeOffDialog(
+            self._db, self._actor, self._choices.clinicians, staff_id=staff_id, day=first,
+            parent=self,
+        )  # fmt: skip
+        accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        notice = dialog.notice()
+        dialog.deleteLater()
+        if accepted and notice:
+            self._notice(notice)
+
     def open_selected_chart(self) -> None:
         view = self.grid.selected_view()
         if view is not None:
@@ -656,6 +699,7 @@ class SchedulePage(QWidget):
             menu.addAction(self.chart_action)
         else:
             menu.addAction(self.book_here_action)
+            menu.addAction(self.time_off_action)
         if self.mover.can_undo():
             menu.addSeparator()
             menu.addAction(self.undo_action)

@@ -3,7 +3,7 @@ going through the booking service (checked, refused in words, undoable)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
@@ -11,14 +11,15 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from ptclinic.models import TimeOff
-from ptclinic.services import booking, calendar
+from ptclinic.services import booking, calendar, schedule_settings
 from ptclinic.services.calendar import AppointmentView
 from ptclinic.services.errors import DatabaseUnavailable
 from ptclinic.services.schedule_view import AppointmentStatus
+from ptclinic.ui.admin.time_off_dialog import TimeOffDialog
 from ptclinic.ui.events import events
 from ptclinic.ui.schedule.booking_dialog import BookingDialog
 from ptclinic.ui.schedule.dialogs import CancelDialog, GoToDateDialog, OverrideDialog
-from ptclinic.ui.schedule.layout import Arrangement, DropTarget, Slot
+from ptclinic.ui.schedule.layout import Arrangement, Column, DropTarget, Slot
 from ptclinic.ui.schedule.page import LOAD_TROUBLE, SchedulePage
 from tests.conftest import PASSWORD
 from tests.services.conftest import MONDAY
@@ -399,7 +400,7 @@ def test_the_menu_offers_what_the_visit_allows_with_its_shortcuts(
     assert actions["Cancel visit…"].shortcut().toString() == "Del"
     assert actions["Move…"].isEnabled() and actions["Open chart"].isEnabled()
     slot_menu = page.build_menu(object())
-    assert [a.text() for a in slot_menu.actions()] == ["&Book here…"]
+    assert [a.text() for a in slot_menu.actions()] == ["&Book here…", "Add &time off…"]
 
 
 def test_open_chart_asks_for_the_patients_page(
@@ -446,3 +447,63 @@ def test_book_starts_at_the_chosen_slot_and_selects_the_new_visit(
     assert selected is not None and selected.patient_id == scheduled.chen
     assert selected.starts_at == at(MONDAY, 14)
     assert page.message.text() == "✓ Booked W. Chen on Mon Dec 7, 14:00–15:00 with Dana Lee."
+
+
+def test_time_off_from_the_schedule_starts_with_the_column_and_shades_it_once_saved(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = _book(scheduled, 15)
+    page = make_page()
+    _activate(qtbot, page)
+    lee = next(
+        c for c in page.grid.grid_layout().columns if c.therapist_id == scheduled.lee.staff_id
+    )
+    assert _bookable_at(lee, 14 * 60) and _bookable_at(lee, 15 * 60)
+    page.grid.select_slot(Slot(lee, 14 * 60))
+    seen: list[TimeOffDialog] = []
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, TimeOffDialog)
+        seen.append(dialog)
+        assert dialog.who.currentData() == scheduled.lee.staff_id
+        assert dialog.from_date.date().toPython() == MONDAY
+        dialog.all_day.setChecked(False)
+        dialog.from_time.set_value(time(13))
+        dialog.until_time.set_value(time(17))
+        dialog.reason.setText("Dentist")
+        dialog.accept()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(fill))
+    qtbot.keyClick(
+        page.grid,
+        Qt.Key.Key_T,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert seen
+    away = schedule_settings.list_time_off(scheduled.db, scheduled.desk)
+    assert [(t.staff_id, t.starts_at, t.ends_at) for t in away] == [
+        (scheduled.lee.staff_id, at(MONDAY, 13), at(MONDAY, 17))
+    ]
+    lee = next(
+        c for c in page.grid.grid_layout().columns if c.therapist_id == scheduled.lee.staff_id
+    )
+    assert not _bookable_at(lee, 14 * 60) and not _bookable_at(lee, 16 * 60 + 45)
+    assert _bookable_at(lee, 12 * 60 + 45) and _bookable_at(lee, 17 * 60)
+    assert "Time off recorded for Dana Lee" in page.message.text()
+    assert "1 booked visit falls in this absence" in page.message.text()
+    assert _view(scheduled, visit).status == "scheduled"  # the desk moves it, nothing is lost
+
+
+def test_time_off_closed_without_saving_changes_nothing(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page()
+    _activate(qtbot, page)
+    monkeypatch.setattr(page, "exec_dialog", driving(lambda dialog: dialog.reject()))
+    page.time_off_action.trigger()
+    assert schedule_settings.list_time_off(scheduled.db, scheduled.desk) == []
+    assert not page.message.text()
+
+
+def _bookable_at(column: Column, minute: int) -> bool:
+    return any(start <= minute < end for start, end in column.bookable)
