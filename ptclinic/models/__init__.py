@@ -4,6 +4,13 @@ from ptclinic.models.appointment import Appointment, AppointmentStatus
 from ptclinic.models.audit import AuditEvent
 from ptclinic.models.base import Base
 from ptclinic.models.clinic import ClinicSettings, Counter
+from ptclinic.models.clinical import (
+    EpisodeDiagnosis,
+    Evaluation,
+    EvaluationAddendum,
+    EvaluationStatus,
+    OutcomeResult,
+)
 from ptclinic.models.patient import EpisodeOfCare, Patient
 from ptclinic.models.scheduling import (
     AppointmentSeries,
@@ -26,8 +33,13 @@ __all__ = [
     "ClinicSettings",
     "ClosedDay",
     "Counter",
+    "EpisodeDiagnosis",
     "EpisodeOfCare",
+    "Evaluation",
+    "EvaluationAddendum",
+    "EvaluationStatus",
     "OpeningHours",
+    "OutcomeResult",
     "Patient",
     "Role",
     "Room",

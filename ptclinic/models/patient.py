@@ -54,8 +54,15 @@ class Patient(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+PAYER_TYPES = (
+    "medicare", "medicaid", "commercial", "workers_comp", "auto", "self_pay", "other",
+)  # fmt: skip
+
+
 class EpisodeOfCare(Base):
-    """One course of treatment for one problem; later issues add referral and diagnosis detail."""
+    """One course of treatment for one problem: why the patient came (referral, diagnoses, onset),
+    who pays (Medicare's rules apply to its episodes), how many visits are authorised, and who
+    leads it. Diagnoses are ``EpisodeDiagnosis`` rows, the first being the primary one."""
 
     __tablename__ = "episodes_of_care"
     __table_args__ = (
@@ -63,6 +70,17 @@ class EpisodeOfCare(Base):
         CheckConstraint(
             "authorized_visits IS NULL OR authorized_visits >= 0", name="authorized_not_negative"
         ),
+        CheckConstraint(
+            "payer_type IN ('medicare', 'medicaid', 'commercial', 'workers_comp', 'auto', "
+            "'self_pay', 'other')",
+            name="payer_type_known",
+        ),
+        CheckConstraint(
+            "onset_date IS NULL OR onset_date <= start_date",
+            name="onset_not_after_start",
+        ),
+        # Episodes closed before this column existed have no date; an open one never has one.
+        CheckConstraint("status = 'closed' OR closed_on IS NULL", name="closed_on_only_closed"),
     )
 
     id: Mapped[IntPK]
@@ -72,6 +90,14 @@ class EpisodeOfCare(Base):
     start_date: Mapped[date] = mapped_column(Date)
     authorized_visits: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(10), default="open")
+    referring_physician: Mapped[str] = mapped_column(String(120), default="")
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    referral_reason: Mapped[ShortText]
+    onset_date: Mapped[date | None] = mapped_column(Date)
+    onset_mechanism: Mapped[ShortText]
+    payer_type: Mapped[str] = mapped_column(String(20), default="other")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_reason: Mapped[ShortText]
     created_at: Mapped[Timestamp]
     version: Mapped[int] = mapped_column(default=1)
 
