@@ -143,7 +143,7 @@ def _validate(session: Session, wish: WaitlistWish) -> tuple[WaitlistWish, Visit
             errors["latest_time"] = "The latest time must be after the earliest time."
         elif kind is not None and _minutes_between(early, late) < kind.default_minutes:
             errors["latest_time"] = (
-                f"The time window is shorter than a {kind.label.lower()} "
+                f"The time window is shorter than {_article(kind.label)} {kind.label.lower()} "
                 f"({kind.default_minutes} minutes)."
             )
     note = clean_line(wish.note)
@@ -165,6 +165,10 @@ def _validate(session: Session, wish: WaitlistWish) -> tuple[WaitlistWish, Visit
         ),
         kind,
     )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _minutes_between(early: time, late: time) -> int:
@@ -389,12 +393,19 @@ def matches_for_slot(
 
 
 def offers_for_freed_slot(
-    db: Database, actor: Actor, therapist_id: int, starts_at: datetime, ends_at: datetime
+    db: Database,
+    actor: Actor,
+    therapist_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    now: datetime | None = None,
 ) -> list[WaitlistOffer]:
     """What to offer after a visit of ``therapist_id`` from ``starts_at`` to ``ends_at`` was
     cancelled or moved away: the waitlist matches for the whole free stretch of the therapist's
     bookable time around it (a freed 45 minutes next to a free half hour fits an hour's
-    evaluation). Nothing when the time has been booked again meanwhile."""
+    evaluation), never starting before ``now`` (a visit cancelled at 09:30 frees nothing at
+    07:00). Nothing when the time has been booked again meanwhile."""
     require(actor, Permission.VIEW_PATIENTS)
     with db.session() as session:
         zone = _zone(session)
@@ -411,6 +422,11 @@ def offers_for_freed_slot(
         free = subtract(
             rules.working_windows(therapist_id, day), [Interval(s, e) for s, e in visits]
         )
+        if now is not None:
+            # From the next quarter hour: nobody is offered a visit that has already begun.
+            soon = now.replace(second=0, microsecond=0)
+            soon += timedelta(minutes=-soon.minute % 15)
+            free = subtract(free, [Interval(bounds.start, max(soon, bounds.start))])
         return _offers(session, therapist_id, [w for w in free if w.overlaps(freed)], zone)
 
 

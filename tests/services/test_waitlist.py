@@ -79,6 +79,8 @@ def test_wishes_that_can_never_be_met_are_refused(scheduled: Clinic) -> None:
     window = {"earliest_time": time(9), "latest_time": time(9, 50)}
     assert _add(scheduled, scheduled.ortiz, **window).minutes == 45
     assert fields(visit_type="initial_evaluation", **window) == {"latest_time"}
+    with pytest.raises(ValidationError, match="shorter than an initial evaluation"):
+        _add(scheduled, scheduled.ortiz, visit_type="initial_evaluation", **window)
 
 
 def test_the_list_shows_who_waits_longest_first_and_removal_takes_them_off(
@@ -155,6 +157,15 @@ def test_a_freed_slot_is_offered_with_the_free_time_around_it(scheduled: Clinic)
     offers = waitlist.offers_for_freed_slot(db, desk, lee, at(MONDAY, 9), at(MONDAY, 9, 45))
     assert _who(offers) == [("M. Ortiz", "Mon 09:00")]
     assert offers[0].ends_at == at(MONDAY, 10) and offers[0].therapist_id == lee
+    # Asked at 09:20, the time already gone is not offered: 09:30-10:30 still fits the hour.
+    later = waitlist.offers_for_freed_slot(
+        db, desk, lee, at(MONDAY, 9), at(MONDAY, 9, 45), now=at(MONDAY, 9, 20)
+    )
+    assert _who(later) == [("M. Ortiz", "Mon 09:30")]
+    gone = waitlist.offers_for_freed_slot(
+        db, desk, lee, at(MONDAY, 9), at(MONDAY, 9, 45), now=at(MONDAY, 9, 40)
+    )
+    assert gone == []  # 09:45-10:30 is too short for the evaluation
     # Once the time is booked again there is nothing to offer.
     booking.book(db, desk, scheduled.request(at(MONDAY, 9), patient=garcia, minutes=90))
     assert waitlist.offers_for_freed_slot(db, desk, lee, at(MONDAY, 9), at(MONDAY, 9, 45)) == []
