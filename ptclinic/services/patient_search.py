@@ -15,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from ptclinic.db import Database
 from ptclinic.models import Patient
 from ptclinic.services.actor import Actor
+from ptclinic.services.errors import NotFound
 from ptclinic.services.permissions import Permission, require
 from ptclinic.services.text import digits, search_key
 
@@ -100,6 +101,31 @@ def _criteria(text: str) -> tuple[ColumnElement[bool], ColumnElement[int]]:
     return or_(*clauses), rank
 
 
+_SUMMARY_COLUMNS = (
+    Patient.id,
+    Patient.chart_number,
+    Patient.last_name,
+    Patient.first_name,
+    Patient.preferred_name,
+    Patient.date_of_birth,
+    Patient.phone,
+    Patient.active,
+)
+
+
+def patient_summary(db: Database, actor: Actor, patient_id: int) -> PatientSummary:
+    """The search's summary of one patient, for a screen that knows the patient already (a
+    waitlist entry, a visit) and offers them as the search would."""
+    require(actor, Permission.VIEW_PATIENTS)
+    with db.session() as session:
+        row = session.execute(
+            select(*_SUMMARY_COLUMNS).where(Patient.id == patient_id)
+        ).one_or_none()
+    if row is None:
+        raise NotFound("That patient record does not exist.")
+    return PatientSummary(*row)
+
+
 def search_patients(
     db: Database,
     actor: Actor,
@@ -122,16 +148,7 @@ def search_patients(
     if not include_inactive:
         where = and_(where, Patient.active.is_(True))
     query = (
-        select(
-            Patient.id,
-            Patient.chart_number,
-            Patient.last_name,
-            Patient.first_name,
-            Patient.preferred_name,
-            Patient.date_of_birth,
-            Patient.phone,
-            Patient.active,
-        )
+        select(*_SUMMARY_COLUMNS)
         .where(where)
         .order_by(rank, Patient.last_name_key, Patient.first_name_key, Patient.id)
         .offset(offset)

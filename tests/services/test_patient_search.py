@@ -5,8 +5,8 @@ import pytest
 from ptclinic.db import Database
 from ptclinic.services import patients
 from ptclinic.services.actor import Actor
-from ptclinic.services.errors import PermissionDenied
-from ptclinic.services.patient_search import search_patients
+from ptclinic.services.errors import NotFound, PermissionDenied
+from ptclinic.services.patient_search import patient_summary, search_patients
 from tests.conftest import patient_input
 
 PEOPLE = [
@@ -115,3 +115,15 @@ def test_names_in_any_script_are_found_and_not_taken_for_one_another(
     assert [p.id for p in search_patients(clinic_db, front_desk, "ИВАНОВ, пет")] == [ivanov.id]
     assert [p.id for p in search_patients(clinic_db, front_desk, "strauss")] == [strauss.id]
     assert [p.id for p in search_patients(clinic_db, front_desk, "Jurgen Str")] == [strauss.id]
+
+
+def test_one_patients_summary_is_the_one_the_search_gives(
+    clinic_db: Database, front_desk: Actor, admin: Actor
+) -> None:
+    registered = patients.register_patient(clinic_db, front_desk, patient_input())
+    (found,) = search_patients(clinic_db, front_desk, "ortiz")
+    assert patient_summary(clinic_db, front_desk, registered.id) == found
+    with pytest.raises(NotFound):
+        patient_summary(clinic_db, front_desk, registered.id + 1000)
+    with pytest.raises(PermissionDenied):
+        patient_summary(clinic_db, admin, registered.id)
