@@ -7,6 +7,8 @@ Up/Down move through the results without leaving it; Enter opens the highlighted
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -35,6 +37,7 @@ from ptclinic.services.errors import DatabaseUnavailable, DomainError
 from ptclinic.services.patients import PatientRecord, open_chart
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.events import events
+from ptclinic.ui.patients.attendance_view import AttendanceView
 from ptclinic.ui.patients.registration import SEX_LABELS, PatientDialog
 from ptclinic.ui.patients.search_model import PatientSearchModel, format_dob
 
@@ -52,6 +55,10 @@ _NAVIGATION_KEYS = {
 _NOT_RECORDED = "Not recorded"
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _sex_text(sex: str) -> str:
     return "Sex not recorded" if sex == "unknown" else SEX_LABELS.get(sex, sex)
 
@@ -63,10 +70,18 @@ def _section(title: str) -> QLabel:
 
 
 class ChartView(QWidget):
-    """One patient's identity header and demographics, read-only."""
+    """One patient's identity header and demographics, read-only, then ``attendance`` (the
+    visits section, which loads itself) when given."""
 
-    def __init__(self, may_edit: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        may_edit: bool,
+        parent: QWidget | None = None,
+        *,
+        attendance: AttendanceView | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.attendance = attendance
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -124,6 +139,9 @@ class ChartView(QWidget):
             row.addWidget(self.edit_button)
             row.addStretch(1)
             layout.addLayout(row)
+        if attendance is not None:
+            layout.addSpacing(6)
+            layout.addWidget(attendance)
         layout.addStretch(1)
 
     def show_record(self, record: PatientRecord, born: str) -> None:
@@ -144,7 +162,17 @@ class ChartView(QWidget):
 
 
 class PatientsPage(QWidget):
-    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
+    """``clock`` gives the current moment (tests fix it): the chart's attendance section lists
+    today's and later visits apart from past ones."""
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self._actor = actor
@@ -195,7 +223,8 @@ class PatientsPage(QWidget):
         self._size_columns()
         self.table.activated.connect(self._open_index)
 
-        self.chart = ChartView(self._may_edit)
+        self.attendance = AttendanceView(db, actor, clock=clock)
+        self.chart = ChartView(self._may_edit, attendance=self.attendance)
         if self.chart.edit_button is not None:
             self.chart.edit_button.clicked.connect(self._edit_current)
         self.chart_error = QLabel()
@@ -272,6 +301,7 @@ class PatientsPage(QWidget):
         self.chart_error.hide()
         dob = format_dob(record.date_of_birth, today) if record.date_of_birth else _NOT_RECORDED
         self.chart.show_record(record, dob)
+        self.attendance.show_patient(record.id)
         self._stack.setCurrentIndex(1)
 
     def current_patient(self) -> PatientRecord | None:

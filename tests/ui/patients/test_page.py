@@ -7,12 +7,16 @@ from sqlalchemy import select
 
 from ptclinic.db import Database
 from ptclinic.models import AuditEvent, Role
+from ptclinic.services import booking
 from ptclinic.services.actor import Actor
 from ptclinic.services.patients import PatientRecord, register_patient, update_patient
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.page import SEARCH_PLACEHOLDER, PatientsPage
 from ptclinic.ui.patients.registration import PatientDialog
 from tests.conftest import patient_input
+from tests.services.conftest import MONDAY, Clinic, at, scheduled
+
+__all__ = ["scheduled"]
 
 
 @pytest.fixture
@@ -175,3 +179,26 @@ def test_enter_in_the_results_table_opens_the_highlighted_chart(
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     current = page.current_patient()
     assert current is not None and current.id == maria.id
+
+
+def test_the_chart_shows_the_patients_attendance_and_keeps_it_current(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    page = PatientsPage(scheduled.db, scheduled.desk, clock=lambda: at(MONDAY, 9))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.open_patient(scheduled.ortiz)
+    section = page.chart.attendance
+    assert section is page.attendance and section.isVisible()
+    assert section.title.text() == "Attendance"
+    assert section.empty.text() == "No visits yet: nothing has been booked for this patient."
+
+    visit = booking.book(scheduled.db, scheduled.desk, scheduled.request(at(MONDAY, 10)))
+    events().data_changed.emit("appointment", [visit])
+    assert section.summary.text() == "0 completed · 1 booked · 0 cancelled · 0 no-shows"
+    assert section.ahead_model.rowCount() == 1
+    assert section.ahead_model.index(0, 3).data() == "D. Lee"
+
+    page.open_patient(scheduled.chen)  # another chart, its own (empty) history
+    assert section.empty.isVisible() and section.ahead_model.rowCount() == 0
