@@ -1,4 +1,6 @@
-"""What the intake examination's findings point to, computed as the therapist types.
+"""What the intake examination's findings point to, computed as the therapist types: the SI
+provocation cluster, red flags, a lumbar picture that points elsewhere, the outcome scores and a
+proposed classification with its reasons (the therapist decides).
 
 Public API used by scripts (keep the name and signature stable): ``si_cluster``.
 
@@ -17,6 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ptclinic.services.errors import ValidationError
+from ptclinic.services.evaluation_form import CLASSIFICATION_LABELS, RED_FLAGS, recorded
+from ptclinic.services.outcomes import (
+    OswestryPercent,
+    PsfsActivity,
+    format_points,
+    oswestry_percent,
+    psfs_score,
+)
 
 FIRST_FOUR = ("distraction", "thigh_thrust", "compression", "sacral_thrust")
 SI_TESTS = (*FIRST_FOUR, "gaenslen_left", "gaenslen_right")
@@ -103,3 +113,166 @@ def si_cluster(results: Mapping[str, bool | None]) -> SiCluster:
     else:
         verdict = ClusterVerdict.UNDECIDED
     return SiCluster(positive, len(done), positive_of_four, len(four), verdict)
+
+
+# --- the whole evaluation, interpreted as the therapist types -------------------------------
+
+INFLAMMATORY_AGE = 45
+INFLAMMATORY_WEEKS = 13  # over three months
+ASLR_POOR = 2  # 0 no difficulty ... 5 unable: from 2 on, load transfer is poor
+CALM_PAIN = 7  # pain at rest this high: settle it before loading
+CONSERVATIVE_WEEKS = 6
+
+
+def _counts_positive(test: object) -> bool | None:
+    """A recorded provocation test for the cluster: positive only with the familiar pain."""
+    if not isinstance(test, dict) or test.get("result") in (None, "not_tested"):
+        return None
+    return test.get("result") == "positive" and bool(test.get("familiar"))
+
+
+def cluster_of(content: Mapping[str, object]) -> SiCluster:
+    """The SI cluster from the form's provocation section. Thigh thrust is one test of the
+    cluster, done on each side: positive when either side is, tested when either side was."""
+    tests = content.get("provocation")
+    found = tests if isinstance(tests, dict) else {}
+    sides = [_counts_positive(found.get(f"thigh_thrust_{s}")) for s in ("left", "right")]
+    thigh = None if sides == [None, None] else any(bool(s) for s in sides)
+    return si_cluster(
+        {
+            "distraction": _counts_positive(found.get("distraction")),
+            "thigh_thrust": thigh,
+            "compression": _counts_positive(found.get("compression")),
+            "sacral_thrust": _counts_positive(found.get("sacral_thrust")),
+            "gaenslen_left": _counts_positive(found.get("gaenslen_left")),
+            "gaenslen_right": _counts_positive(found.get("gaenslen_right")),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The classification the findings point to (None: they do not point anywhere yet), with
+    the findings behind each possibility, so the therapist sees why."""
+
+    classification: str | None
+    reasons: dict[str, tuple[str, ...]]
+
+    def text(self) -> str:
+        if self.classification is None:
+            return "No classification suggested yet: record irritability, ASLR and Gillet."
+        label = CLASSIFICATION_LABELS[self.classification]
+        return f"Suggested: {label} — " + "; ".join(self.reasons[self.classification]) + "."
+
+
+def propose_classification(content: Mapping[str, object]) -> Proposal:
+    """Irritable, sensitised tissue first needs calming (calm and load gradually); otherwise poor
+    load transfer or loose joints point to stability, stiff joints to mobility. With findings
+    for both, the side with more of them wins; a tie proposes nothing."""
+    reasons: dict[str, list[str]] = {key: [] for key in CLASSIFICATION_LABELS}
+    if recorded(content, "assessment", "irritability") == "high":
+        reasons["calm_load"].append("high irritability")
+    pain = recorded(content, "subjective", "nprs_now")
+    if isinstance(pain, int) and pain >= CALM_PAIN:
+        reasons["calm_load"].append(f"pain now {pain}/10")
+    for side in ("left", "right"):
+        aslr = recorded(content, "mobility", f"aslr_{side}")
+        if isinstance(aslr, int) and aslr >= ASLR_POOR:
+            reasons["stability"].append(f"ASLR {side} {aslr}/5 (poor load transfer)")
+    mobility = recorded(content, "mobility", "joint_mobility")
+    if mobility == "hypermobile":
+        reasons["stability"].append("hypermobile joints")
+    elif mobility == "hypomobile":
+        reasons["mobility"].append("hypomobile joints")
+    gillet = recorded(content, "mobility", "gillet")
+    if isinstance(gillet, str) and gillet.startswith("hypomobile_"):
+        reasons["mobility"].append(f"Gillet reduced on the {gillet.removeprefix('hypomobile_')}")
+    flexion = recorded(content, "mobility", "standing_flexion")
+    if isinstance(flexion, str) and flexion.startswith("positive_"):
+        side = flexion.removeprefix("positive_")
+        reasons["mobility"].append(f"standing flexion positive on the {side}")
+    frozen = {key: tuple(found) for key, found in reasons.items()}
+    if frozen["calm_load"]:
+        return Proposal("calm_load", frozen)
+    stability, mobility_count = len(frozen["stability"]), len(frozen["mobility"])
+    if stability == mobility_count:
+        return Proposal(None, frozen)
+    return Proposal("stability" if stability > mobility_count else "mobility", frozen)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    cluster: SiCluster
+    fortin_positive: bool
+    red_flags: tuple[str, ...]  # labels of the flags answered yes
+    inflammatory_screen_due: bool  # young with long-standing pain: ask about the pattern
+    lumbar_pattern: str  # empty, or why the picture points away from the SI joint
+    odi: OswestryPercent | None
+    psfs: float | None
+    nprs_now: int | None
+    proposal: Proposal
+
+    def summary_lines(self) -> list[str]:
+        """What the assessment panel and the report show, most important first."""
+        lines = []
+        if self.red_flags:
+            lines.append("⚠ Red flags: " + ", ".join(self.red_flags) + ".")
+        if self.inflammatory_screen_due:
+            lines.append(
+                "⚠ Under 45 with pain over 3 months: screen for an inflammatory back pain pattern."
+            )
+        lines.append("SI provocation cluster: " + self.cluster.text())
+        if self.fortin_positive:
+            lines.append("Fortin finger test positive: pain points to the PSIS.")
+        if self.lumbar_pattern:
+            lines.append(self.lumbar_pattern)
+        if self.odi is not None:
+            lines.append(f"Oswestry: {self.odi.text()}")
+        if self.psfs is not None:
+            lines.append(f"PSFS: {format_points(self.psfs)}/10")
+        if self.nprs_now is not None:
+            lines.append(f"Pain now: {self.nprs_now}/10")
+        lines.append(self.proposal.text())
+        return lines
+
+
+def interpret(content: Mapping[str, object], *, age: int) -> Interpretation:
+    """Everything the evaluation's findings say so far (``content`` as ``validate_content``
+    returns it; ``age`` the patient's age in years on the evaluation day)."""
+    flags = content.get("red_flags")
+    red = tuple(
+        label
+        for key, label, _hint in RED_FLAGS
+        if isinstance(flags, dict) and isinstance(flags.get(key), dict) and flags[key]["present"]
+    )
+    weeks = recorded(content, "subjective", "duration_weeks")
+    long_standing = isinstance(weeks, int) and weeks > INFLAMMATORY_WEEKS
+    inflammatory_answered = isinstance(flags, dict) and "inflammatory" in flags
+    odi_answers = recorded(content, "outcomes", "odi")
+    psfs_items = recorded(content, "outcomes", "psfs") or []
+    scored = [
+        PsfsActivity(str(item["activity"]), int(item["score"]))
+        for item in psfs_items
+        if item.get("score") is not None
+    ]
+    pain = recorded(content, "subjective", "nprs_now")
+    fortin = recorded(content, "palpation", "fortin")
+    lumbar = ""
+    if recorded(content, "lumbar_hip", "repeated_movements") == "centralises":
+        lumbar = (
+            "⚠ Symptoms centralise with repeated movements: a lumbar source is more likely; "
+            "SI joint dysfunction is a diagnosis of exclusion."
+        )
+    return Interpretation(
+        cluster=cluster_of(content),
+        fortin_positive=isinstance(fortin, str) and fortin.startswith("positive"),
+        red_flags=red,
+        inflammatory_screen_due=age < INFLAMMATORY_AGE
+        and long_standing
+        and not inflammatory_answered,
+        lumbar_pattern=lumbar,
+        odi=oswestry_percent(odi_answers) if isinstance(odi_answers, list) else None,
+        psfs=psfs_score(scored),
+        nprs_now=pain if isinstance(pain, int) else None,
+        proposal=propose_classification(content),
+    )

@@ -12,6 +12,9 @@ from ptclinic.services.evaluation import (
     RULE_TEXT,
     SI_TESTS,
     ClusterVerdict,
+    cluster_of,
+    interpret,
+    propose_classification,
     si_cluster,
 )
 
@@ -77,3 +80,80 @@ def test_the_verdict_follows_the_rule_for_any_findings(results: dict[str, bool |
     assert result.positive == len(positives) and result.tested == len(tested)
     assert result.si_likely == (len(four) >= 2 or len(positives) >= 3)
     assert (result.verdict is ClusterVerdict.UNLIKELY) == (bool(tested) and not positives)
+
+
+# --- the whole evaluation interpreted --------------------------------------------------------
+
+
+def _test(result: str, familiar: bool = False) -> dict[str, object]:
+    return {"result": result, "familiar": familiar}
+
+
+def test_only_tests_that_reproduce_the_familiar_pain_count_and_thigh_thrust_counts_once() -> None:
+    content = {
+        "provocation": {
+            "distraction": _test("positive", familiar=True),
+            "compression": _test("positive"),  # painful, but not the patient's pain
+            "thigh_thrust_left": _test("negative"),
+            "thigh_thrust_right": _test("positive", familiar=True),
+            "gaenslen_left": _test("not_tested"),
+        }
+    }
+    cluster = cluster_of(content)
+    assert (cluster.positive, cluster.tested, cluster.positive_of_four) == (2, 3, 2)
+    assert cluster.si_likely
+
+
+def test_the_proposal_calms_irritable_tissue_first_and_weighs_stability_against_mobility() -> None:
+    irritable = {"assessment": {"irritability": "high"}, "mobility": {"aslr_left": 3}}
+    proposal = propose_classification(irritable)
+    assert proposal.classification == "calm_load"
+    assert proposal.text() == "Suggested: Calm and load gradually — high irritability."
+    assert propose_classification({"subjective": {"nprs_now": 8}}).classification == "calm_load"
+
+    loose = {"mobility": {"aslr_left": 3, "aslr_right": 2, "gillet": "hypomobile_left"}}
+    proposal = propose_classification(loose)
+    assert proposal.classification == "stability"
+    assert proposal.reasons["stability"] == (
+        "ASLR left 3/5 (poor load transfer)",
+        "ASLR right 2/5 (poor load transfer)",
+    )
+    assert proposal.reasons["mobility"] == ("Gillet reduced on the left",)
+
+    stiff = {"mobility": {"gillet": "hypomobile_right", "standing_flexion": "positive_right"}}
+    assert propose_classification(stiff).classification == "mobility"
+    tie = {"mobility": {"aslr_left": 2, "gillet": "hypomobile_left"}}
+    assert propose_classification(tie).classification is None
+    assert propose_classification({}).text().startswith("No classification suggested yet")
+
+
+def test_the_interpretation_lists_red_flags_first_and_points_away_from_the_si_joint() -> None:
+    content = {
+        "subjective": {"duration_weeks": 20, "nprs_now": 5},
+        "red_flags": {
+            "cauda_equina": {"present": True, "action": "Sent to the emergency department"},
+            "fracture": {"present": False, "action": ""},
+        },
+        "lumbar_hip": {"repeated_movements": "centralises"},
+        "palpation": {"fortin": "positive_right"},
+        "outcomes": {
+            "odi": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+            "psfs": [{"activity": "Sitting 1 hour", "score": 3}, {"activity": "Run", "score": 5}],
+        },
+    }
+    result = interpret(content, age=32)
+    assert result.red_flags == ("Cauda equina signs",)
+    assert result.inflammatory_screen_due  # 32 years old, 20 weeks, pattern not yet asked
+    assert result.fortin_positive and result.lumbar_pattern
+    assert result.odi == 40.0 and result.psfs == 4.0 and result.nprs_now == 5
+    lines = result.summary_lines()
+    assert lines[0] == "⚠ Red flags: Cauda equina signs."
+    assert lines[1].startswith("⚠ Under 45 with pain over 3 months")
+    assert "Oswestry: 40% · Moderate disability" in lines
+    assert not interpret(content, age=50).inflammatory_screen_due
+    asked = {**content, "red_flags": {"inflammatory": {"present": False, "action": ""}}}
+    assert not interpret(asked, age=32).inflammatory_screen_due
+    assert interpret({}, age=40).summary_lines() == [
+        "SI provocation cluster: No provocation test recorded yet.",
+        "No classification suggested yet: record irritability, ASLR and Gillet.",
+    ]
