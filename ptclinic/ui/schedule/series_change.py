@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptclinic.db import Database
-from ptclinic.services import booking, recurrence
+from ptclinic.services import booking, series_changes
 from ptclinic.services.actor import Actor
 from ptclinic.services.calendar import AppointmentView
 from ptclinic.services.errors import (
@@ -42,7 +42,8 @@ from ptclinic.services.errors import (
     PermissionDenied,
     ValidationError,
 )
-from ptclinic.services.recurrence import PlannedVisit, SeriesChange, SeriesChangeResult, SeriesScope
+from ptclinic.services.recurrence import PlannedVisit
+from ptclinic.services.series_changes import SeriesChange, SeriesChangeResult, SeriesScope
 from ptclinic.ui.admin.common import ServiceDialog
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors
@@ -213,20 +214,13 @@ def affected_visits(
     actor: Actor,
     view: AppointmentView,
     scope: SeriesScope,
-    zone: ZoneInfo,
     now: datetime | None,
 ) -> list[Affected]:
-    """The booked visits a cancel or change with ``scope`` touches, from the recurrence
-    service's own choice of them: its change preview (nothing is written) with the visit's own
-    time as the "change". Raises what that service raises (a checked-in visit as the start of
-    "this and the following", a series with nothing left to change)."""
-    if scope == SeriesScope.ONE:
-        return [Affected(view.id, view.starts_at)]
-    clock = view.starts_at.astimezone(zone).time()
-    planned = recurrence.preview_change(
-        db, actor, view.id, view.version, scope, SeriesChange(at=clock), now=now
-    )
-    return [Affected(v.appointment_id, v.original_start) for v in planned if v.appointment_id]
+    """The booked visits a cancel or change with ``scope`` touches, as the series service
+    chooses them. Raises what that service raises (a checked-in visit as the start of "this and
+    the following")."""
+    visits = series_changes.series_visits(db, actor, view.id, scope, now=now)
+    return [Affected(appointment_id, starts_at) for appointment_id, starts_at in visits]
 
 
 # --- cancelling -----------------------------------------------------------------------------------
@@ -287,7 +281,7 @@ class SeriesCancelDialog(ServiceDialog):
         if scope not in self._affected:
             try:
                 self._affected[scope] = affected_visits(
-                    self._db, self._actor, self._view, scope, self._zone, self._now
+                    self._db, self._actor, self._view, scope, self._now
                 )
             except DatabaseUnavailable as exc:
                 log.warning("counting a series' visits failed: %s", exc.__cause__ or exc)
@@ -318,7 +312,7 @@ class SeriesCancelDialog(ServiceDialog):
             self.late_notice.show()
 
     def save(self) -> None:
-        self.cancelled_ids = recurrence.cancel_series(
+        self.cancelled_ids = series_changes.cancel_series(
             self._db,
             self._actor,
             self._view.id,
@@ -494,9 +488,7 @@ class SeriesChangeDialog(QDialog):
         """The weekdays the visits to change are on now (this visit's day if they cannot be
         read)."""
         try:
-            visits = affected_visits(
-                self._db, self._actor, self._view, scope, self._zone, self._now
-            )
+            visits = affected_visits(self._db, self._actor, self._view, scope, self._now)
         except DomainError as exc:
             log.info("the series' weekdays could not be read: %s", exc)
             visits = []
@@ -543,7 +535,7 @@ class SeriesChangeDialog(QDialog):
             return None
         self.hint.hide()
         try:
-            self._planned = recurrence.preview_change(
+            self._planned = series_changes.preview_change(
                 self._db,
                 self._actor,
                 self._view.id,
@@ -635,7 +627,7 @@ class SeriesChangeDialog(QDialog):
             if approver is None:
                 return
         try:
-            self.saved = recurrence.change_series(
+            self.saved = series_changes.change_series(
                 self._db,
                 self._actor,
                 self._view.id,

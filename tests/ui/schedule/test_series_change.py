@@ -17,7 +17,8 @@ from sqlalchemy import select
 from ptclinic.models import Appointment
 from ptclinic.services import booking, calendar, recurrence
 from ptclinic.services.calendar import AppointmentView
-from ptclinic.services.recurrence import Pick, SeriesRequest, SeriesScope, WeeklyPattern
+from ptclinic.services.recurrence import Pick, SeriesRequest, WeeklyPattern
+from ptclinic.services.series_changes import SeriesScope
 from ptclinic.ui.events import events
 from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
 from ptclinic.ui.schedule.series_change import (
