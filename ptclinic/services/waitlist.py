@@ -326,10 +326,15 @@ def _fits(item: WaitlistItem, start: datetime, end: datetime, zone: ZoneInfo) ->
 
 
 def _offers(
-    session: Session, therapist_id: int, windows: list[Interval], zone: ZoneInfo
+    session: Session,
+    therapist_id: int,
+    windows: list[Interval],
+    zone: ZoneInfo,
+    prefer: datetime | None = None,
 ) -> list[WaitlistOffer]:
     """Waiting entries that fit somewhere in ``windows`` (free time of ``therapist_id``), each
-    at the first start that suits it: the window's own start or the next quarter hours."""
+    at the first start that suits it: ``prefer`` (the freed visit's own time), else the window's
+    own start or the next quarter hours."""
     if not windows:
         return []
     span = Interval(min(w.start for w in windows), max(w.end for w in windows))
@@ -358,7 +363,10 @@ def _offers(
     for item in items:
         length = timedelta(minutes=item.minutes)
         for window in windows:
-            candidates = dict.fromkeys([window.start, *grid_starts(window, length, zone)])
+            preferred = [prefer] if prefer is not None and window.start <= prefer else []
+            candidates = dict.fromkeys(
+                [*preferred, window.start, *grid_starts(window, length, zone)]
+            )
             start = next(
                 (
                     s
@@ -427,7 +435,8 @@ def offers_for_freed_slot(
             soon = now.replace(second=0, microsecond=0)
             soon += timedelta(minutes=-soon.minute % 15)
             free = subtract(free, [Interval(bounds.start, max(soon, bounds.start))])
-        return _offers(session, therapist_id, [w for w in free if w.overlaps(freed)], zone)
+        windows = [w for w in free if w.overlaps(freed)]
+        return _offers(session, therapist_id, windows, zone, prefer=starts_at)
 
 
 # --- booking from the list --------------------------------------------------------------------

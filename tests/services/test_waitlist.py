@@ -265,3 +265,13 @@ def test_weekday_masks_round_trip() -> None:
     assert waitlist.weekdays_mask((0, 3)) == 0b1001
     assert waitlist.mask_weekdays(0b1100001) == (0, 5, 6)
     assert waitlist.mask_weekdays(waitlist.weekdays_mask(range(7))) == tuple(range(7))
+
+
+def test_the_freed_time_itself_is_offered_before_earlier_free_time(scheduled: Clinic) -> None:
+    db, desk, lee = scheduled.db, scheduled.desk, scheduled.lee.staff_id
+    _add(scheduled, scheduled.ortiz)
+    # An otherwise empty day: the whole day is free, yet the desk freed 11:00 and offers that.
+    offers = waitlist.offers_for_freed_slot(
+        db, desk, lee, at(MONDAY, 11), at(MONDAY, 11, 45), now=at(MONDAY, 7)
+    )
+    assert _who(offers) == [("M. Ortiz", "Mon 11:00")]
