@@ -327,6 +327,21 @@ SECTIONS: dict[str, Section] = {s.key: s for s in FORM}
 CLASSIFICATION_LABELS = dict(CLASSIFICATION_CHOICES)
 PSFS_ACTIVITIES = 5
 ODI_SECTIONS = 10
+# The ODI's ten sections by their topics; each is scored 0 (no difficulty) to 5 (the most). The
+# questionnaire's own answer statements are not reproduced here: the patient fills in the paper
+# form and the therapist enters each section's score.
+ODI_SECTION_NAMES = (
+    "Pain intensity",
+    "Personal care",
+    "Lifting",
+    "Walking",
+    "Sitting",
+    "Standing",
+    "Sleeping",
+    "Sex life",
+    "Social life",
+    "Travelling",
+)
 
 
 def _problem(errors: dict[str, str], section: Section, finding: Finding, words: str) -> None:

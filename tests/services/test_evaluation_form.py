@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ptclinic.services.errors import ValidationError
-from ptclinic.services.evaluation_form import FORM, SECTIONS, Kind, recorded, validate_content
+from ptclinic.services.evaluation_form import (
+    FORM,
+    ODI_SECTION_NAMES,
+    ODI_SECTIONS,
+    SECTIONS,
+    Kind,
+    recorded,
+    validate_content,
+)
 
 
 def _refused(content: object) -> dict[str, str]:
@@ -129,3 +137,8 @@ def test_any_value_is_either_kept_exactly_or_refused_in_words(
         assert exc.field_errors and all(exc.field_errors.values())
     else:
         assert kept == ({} if anything is None else {section: {key: anything}})
+
+
+def test_the_oswestry_has_a_name_for_each_of_its_ten_sections() -> None:
+    assert len(ODI_SECTION_NAMES) == ODI_SECTIONS == 10
+    assert ODI_SECTION_NAMES[0] == "Pain intensity" and ODI_SECTION_NAMES[-1] == "Travelling"
