@@ -11,10 +11,10 @@ import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from ptclinic.db import Database
-from ptclinic.models import ClosedDay, EpisodeOfCare, Staff
+from ptclinic.models import ClosedDay, EpisodeOfCare, Staff, WaitlistEntry
 from ptclinic.services import recurrence, waitlist
 from ptclinic.services.auth import actor_of
 from ptclinic.services.booking import BOOKABLE_ROLES
@@ -22,8 +22,14 @@ from ptclinic.services.demo_schedule import clinic_holidays
 from ptclinic.services.errors import DomainError
 
 SERIES_WEEKS = 6
-WISHES = ("Prefers mornings before work", "Can come after school pick-up", "Any time this week",
-          "Would like an earlier evaluation", "Only Tuesdays or Thursdays")  # fmt: skip
+# What a waiting patient says, by the hour their wished time starts (so note and wish agree).
+WISHES = {
+    7: "Prefers mornings before work",
+    8: "Any morning works",
+    12: "Lunch hours are easiest",
+    15: "Can come after school pick-up",
+}
+WAITING_DAYS = 21  # how long the demo's waiting patients have waited, at most
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,18 @@ def add_schedule_extras(
             weekdays=tuple(sorted(rng.sample(range(5), rng.randint(1, 3)))),
             earliest_time=time(start),
             latest_time=time(start + 3),
-            note=rng.choice(WISHES),
+            note=WISHES[start],
         )
         try:
-            waitlist.add_to_waitlist(db, desk, wish)
+            item = waitlist.add_to_waitlist(db, desk, wish)
         except DomainError:
             continue
         waiting += 1
+        # People join a waitlist over weeks, not all this morning: date the entry back.
+        with db.session() as session:
+            session.execute(
+                update(WaitlistEntry)
+                .where(WaitlistEntry.id == item.id)
+                .values(created_at=item.created_at - timedelta(days=rng.randint(0, WAITING_DAYS)))
+            )
     return ExtrasSummary(len(holidays), series, visits, waiting)
