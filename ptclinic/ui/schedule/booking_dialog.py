@@ -5,17 +5,25 @@ its words appear under the form (a clash in red, hours or warnings in amber). Sa
 a clash is refused; outside the bookable hours an administrator types their username and
 password in the dialog; a warning (missed visits, authorised visits used up) needs a tick to
 confirm it was read. Patient search is the registry's own search model.
+
+"Next available…" (F4) opens the picker of free times with the therapist, visit and day on the
+form; the time taken fills the day, time, therapist and room, and the check runs at once.
+The form scrolls when the screen is too low for it (a laptop at 150 % scaling), never the
+buttons.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QSize, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -26,13 +34,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ptclinic.db import Database
-from ptclinic.services import auth, booking, schedule_view
+from ptclinic.services import auth, booking, schedule_view, waitlist
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import local_moment
 from ptclinic.services.booking import BookingCheck, BookingRequest
@@ -43,11 +53,14 @@ from ptclinic.services.errors import (
     PermissionDenied,
     ValidationError,
 )
+from ptclinic.services.next_available import FreeSlot
 from ptclinic.services.patient_search import PatientSummary
+from ptclinic.services.waitlist import WaitlistItem
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors
 from ptclinic.ui.schedule.dialogs import visit_summary
 from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField
+from ptclinic.ui.schedule.next_available_dialog import NextAvailableDialog, TimeWindow
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +76,8 @@ NEEDS_ADMINISTRATOR = (
 )
 ONLY_ADMINISTRATOR = "Only an administrator can allow a booking outside these hours."
 NEEDS_CONFIRMATION = "Tick “I have read the warning” to book anyway, or change the booking."
+NEXT_AVAILABLE_KEY = "F4"
+TITLE_BAR = 40  # what a window's frame takes from the screen's height, before it is shown
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,50 @@ def _line(*parts: tuple[object, ...]) -> QWidget:
     return box
 
 
+class _FormScroll(QScrollArea):
+    """The form, scrolling only when the screen is lower than the form: its size hint is the
+    whole form's (QScrollArea's own stops at 24 lines), its minimum a few lines."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self._content = content
+        self.setObjectName("bookingForm")
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The dialog's own background shows through (setWidget turns the content's fill on).
+        self.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+        # Tab scrolls to the field it reaches; a mnemonic or an error's focus must too.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self._content.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
+
+    def refresh(self) -> None:
+        """Tell the dialog's layout the form's size changed (a scroll area does not)."""
+        layout = self._content.layout()
+        if layout is not None:
+            layout.activate()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        content = self._content
+        hint = content.sizeHint()
+        width = max(hint.width(), self.viewport().width()) if self.isVisible() else hint.width()
+        height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
+        return QSize(hint.width(), height if height > 0 else hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        content = self._content
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(content.minimumSizeHint().width() + bar, min(content.sizeHint().height(), 160))
+
+
 def _styled(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -106,7 +165,16 @@ def _styled(name: str) -> QLabel:
 
 class BookingDialog(QDialog):
     """Book (``moving`` None) or move ``moving``. After a save, ``saved_id`` and
-    ``saved_version`` say what was written; ``events().data_changed`` has been emitted."""
+    ``saved_version`` say what was written; ``events().data_changed`` has been emitted.
+
+    Other screens may prefill a new booking: ``visit_type_code`` and ``minutes`` (a length
+    other than the visit type's usual one counts as typed), and ``episode_id`` (taken when it is
+    one of ``patient``'s open episodes). ``clock`` is "now" for "Next available" (tests).
+
+    ``waitlist_entry`` books a waiting patient (pass ``patient`` too): their wished visit type
+    is filled in and kept, "Next available" starts from their wished days and hours, and
+    saving takes the entry off the waitlist in the same transaction (while the patient chosen
+    is still theirs)."""
 
     def __init__(
         self,
@@ -120,17 +188,27 @@ class BookingDialog(QDialog):
         room_id: int | None = None,
         patient: PatientSummary | None = None,
         moving: AppointmentView | None = None,
+        visit_type_code: str | None = None,
+        minutes: int | None = None,
+        episode_id: int | None = None,
+        waitlist_entry: WaitlistItem | None = None,
+        clock: Callable[[], datetime] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db, self._actor, self._choices, self._zone = db, actor, choices, zone
         self._moving = moving
+        self._entry = waitlist_entry if moving is None else None
+        if self._entry is not None and visit_type_code is None:
+            visit_type_code = self._entry.visit_type
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._patient: PatientSummary | None = patient
         self._check: BookingCheck | None = None
         self._minutes_typed = False
         self.saved_id: int | None = None
         self.saved_version: int | None = None
-        self.setWindowTitle("Move visit" if moving else "Book a visit")
+        title = "Book from the waitlist" if self._entry else "Book a visit"
+        self.setWindowTitle("Move visit" if moving else title)
         self.setMinimumWidth(700)
 
         # Checked a moment after the last change, not on every keystroke.
@@ -139,8 +217,13 @@ class BookingDialog(QDialog):
         self._check_timer.setInterval(CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.run_check)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 14)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 14)
+        outer.setSpacing(8)
+        body = QWidget()
+        body.setObjectName("bookingBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 16, 20, 0)
         layout.setSpacing(8)
         if moving is not None:
             header = QLabel(visit_summary(moving, zone))
@@ -150,6 +233,11 @@ class BookingDialog(QDialog):
             frame.setObjectName("chartHeader")
             QVBoxLayout(frame).addWidget(header)
             layout.addWidget(frame)
+        if self._entry is not None:
+            wishes = QLabel(f"Waiting for {self._entry.visit_label}: {self._entry.wishes_text()}")
+            wishes.setObjectName("hint")
+            wishes.setWordWrap(True)
+            layout.addWidget(wishes)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -157,7 +245,7 @@ class BookingDialog(QDialog):
         self.form.setVerticalSpacing(4)
         self.fields = FieldErrors(self.form)
         layout.addLayout(self.form)
-        self._build_fields(starts_at, therapist_id, room_id)
+        self._build_fields(starts_at, therapist_id, room_id, visit_type_code, minutes)
 
         self.hint_label = _styled("hint")
         self.ok_label = _styled("scheduleCheckOk")
@@ -179,8 +267,11 @@ class BookingDialog(QDialog):
         self.form_error = _styled("formError")
         layout.addWidget(self.form_error)
         layout.addStretch(1)
+        self.form_scroll = _FormScroll(body)
+        outer.addWidget(self.form_scroll, 1)
 
         buttons = QDialogButtonBox()
+        buttons.setContentsMargins(20, 0, 20, 0)
         self.save_button = buttons.addButton(
             "&Move" if moving else "&Book", QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -188,19 +279,29 @@ class BookingDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
-        layout.addWidget(buttons)
+        outer.addWidget(buttons)
+        next_key = QShortcut(QKeySequence(NEXT_AVAILABLE_KEY), self)
+        next_key.activated.connect(self.find_next_available)
 
         if patient is not None:
             self.picker.choose(patient)
+            if moving is None and episode_id is not None:
+                self.episode.setCurrentIndex(max(0, self.episode.findData(episode_id)))
         self._initial = self._snapshot()
         self.run_check()
+        self._fit_height(grow_only=False)
         first = self.picker.search if moving is None and patient is None else self.time_edit
         first.setFocus()
 
     # --- building -----------------------------------------------------------------------------
 
     def _build_fields(
-        self, starts_at: datetime, therapist_id: int | None, room_id: int | None
+        self,
+        starts_at: datetime,
+        therapist_id: int | None,
+        room_id: int | None,
+        visit_type_code: str | None,
+        minutes: int | None,
     ) -> None:
         moving = self._moving
         self.picker = PatientPicker(self._db, self._actor)
@@ -226,6 +327,13 @@ class BookingDialog(QDialog):
         self.time_edit = TimeField(time(local.hour, local.minute))
         self.time_edit.setObjectName("bookingTime")
         self.time_edit.setToolTip("Choose a time or type one, such as 10:30 or 1030")
+        self.next_button = QPushButton("Next &available…")
+        self.next_button.setObjectName("bookingNextAvailable")
+        self.next_button.setToolTip(
+            f"The first free times for this therapist and visit ({NEXT_AVAILABLE_KEY})"
+        )
+        self.next_button.setAutoDefault(False)  # Enter on the form books, as before
+        self.next_button.clicked.connect(self.find_next_available)
 
         self.therapist = QComboBox()
         self.therapist.setObjectName("bookingTherapist")
@@ -242,6 +350,8 @@ class BookingDialog(QDialog):
         if wanted is not None and self.therapist.findData(wanted) < 0 and moving is not None:
             self.therapist.addItem(moving.therapist_name, moving.therapist_id)
         self.therapist.setCurrentIndex(max(0, self.therapist.findData(wanted)))
+        # "Next available" asks for any therapist until one is given or chosen.
+        self._therapist_chosen = wanted is not None
         self.room = QComboBox()
         self.room.setObjectName("bookingRoom")
         self.room.addItem("No room", None)
@@ -265,7 +375,7 @@ class BookingDialog(QDialog):
         else:
             length_row = _line((self.minutes, 1), (None, None, 2))
             self._add_row("minutes", "&Length", length_row, self.minutes)
-        when = _line((self.date_edit, 3), ("at", self.time_edit, 2))
+        when = _line((self.date_edit, 3), ("at", self.time_edit, 2), (self.next_button, 0))
         self._add_row("starts_at", "&When *", when, self.date_edit)
         who = _line((self.therapist, 3), ("R&oom", self.room, 2))
         self._add_row("therapist", "&Therapist *", who, self.therapist)
@@ -277,8 +387,19 @@ class BookingDialog(QDialog):
             self._set_minutes(moving.minutes)
             self._minutes_typed = True
         else:
+            if visit_type_code is not None:
+                index = self.visit_type.findData(visit_type_code)
+                self.visit_type.setCurrentIndex(max(0, index))
+            if self._entry is not None:  # the visit the patient waits for
+                self.visit_type.setEnabled(False)
+                self.visit_type.setToolTip("The visit type the patient is waiting for")
             self._visit_type_changed()
+            if minutes is not None:
+                self._set_minutes(minutes)
+                usual = self._visit_kind()
+                self._minutes_typed = usual is None or minutes != usual.default_minutes
 
+        self.therapist.currentIndexChanged.connect(self._therapist_changed)
         self.visit_type.currentIndexChanged.connect(lambda _i: self._visit_type_changed())
         self.minutes.valueChanged.connect(self._minutes_changed)
         for signal in (
@@ -316,9 +437,10 @@ class BookingDialog(QDialog):
         self.admin_password.setPlaceholderText("password")
         self.admin_password.setEchoMode(QLineEdit.EchoMode.Password)
         for text, field in (
-            # Letters no other row of this dialog uses (When and Note take W and N).
+            # Letters no other row of this dialog uses (When, Note and Next available take W,
+            # N and A).
             ("Administrator's &username", self.admin_username),
-            ("p&assword", self.admin_password),
+            ("pa&ssword", self.admin_password),
         ):
             label = QLabel(text)
             label.setBuddy(field)
@@ -334,6 +456,8 @@ class BookingDialog(QDialog):
 
     def _patient_chosen(self, patient: PatientSummary) -> None:
         self._patient = patient
+        if self._entry is not None:  # someone else than the waiting patient: any visit type
+            self.visit_type.setEnabled(not self._books_waiting())
         self._shrink()
         try:
             episodes = schedule_view.open_episodes(self._db, self._actor, patient.id)
@@ -346,10 +470,25 @@ class BookingDialog(QDialog):
 
     def _shrink(self) -> None:
         """Give back the height the result list took (the layout must see it hidden first)."""
+        self._fit_height(grow_only=False)
+
+    def _fit_height(self, *, grow_only: bool) -> None:
+        """As tall as the form wants, but no taller than the screen: then the form scrolls.
+        ``grow_only``: a notice appeared; keep a height the person gave the dialog."""
         layout = self.layout()
-        if layout is not None:
-            layout.activate()
-            self.resize(self.width(), layout.sizeHint().height())
+        if layout is None:
+            return
+        self.ensurePolished()  # the style sheet's fonts and padding decide the height
+        self.form_scroll.refresh()
+        layout.activate()
+        hint = layout.sizeHint()
+        frame = self.frameGeometry().height() - self.geometry().height()
+        screen = self.screen().availableGeometry()
+        wanted = min(hint.height(), screen.height() - (frame if frame > 0 else TITLE_BAR))
+        if grow_only and wanted <= self.height():
+            return
+        width = self.width() if self.isVisible() else max(hint.width(), self.minimumWidth())
+        self.resize(width, wanted)
 
     @property
     def moving(self) -> AppointmentView | None:
@@ -395,6 +534,89 @@ class BookingDialog(QDialog):
     def _minutes_changed(self, _value: int) -> None:
         self._minutes_typed = True  # a length typed by hand survives a change of visit type
         self._check_timer.start()
+
+    # --- next available -----------------------------------------------------------------------
+
+    def _therapist_changed(self, _index: int) -> None:
+        self._therapist_chosen = True
+
+    def find_next_available(self) -> None:
+        """Open the picker with the therapist (once chosen), visit and day on the form; a time
+        taken there fills the form and is checked at once."""
+        moving = self._moving
+        picked = self.date_edit.date()
+        day = date(picked.year(), picked.month(), picked.day())
+        if self._entry is not None and self._books_waiting():
+            day = max(day, self._entry.earliest_date)  # not before the day they wish
+        therapist = self.therapist.currentData() if self._therapist_chosen else None
+        patient_id = moving.patient_id if moving else (self._patient.id if self._patient else None)
+        code = self.visit_type.currentData()
+        picker = NextAvailableDialog(
+            self._db,
+            self._actor,
+            self._choices,
+            self._zone,
+            day=day,
+            therapist_id=None if therapist is None else int(therapist),
+            visit_type=moving.visit_type if moving else (None if code is None else str(code)),
+            minutes=self.minutes.value(),
+            patient_id=patient_id,
+            exclude_appointment_id=moving.id if moving else None,
+            fixed_visit_type=moving is not None or self._books_waiting(),
+            window=self._wished_window(),
+            weekdays=self._entry.weekdays if self._books_waiting() and self._entry else (),
+            clock=self._clock,
+            parent=self,
+        )
+        try:
+            accepted = self.exec_dialog(picker) == QDialog.DialogCode.Accepted.value
+            slot = picker.chosen
+            if accepted and slot is not None:
+                self.take_slot(slot, picker.visit_type_code)
+        finally:
+            picker.deleteLater()
+
+    def _books_waiting(self) -> bool:
+        """Whether saving books the waitlist entry: its patient is the one chosen."""
+        entry, patient = self._entry, self._patient
+        return entry is not None and patient is not None and patient.id == entry.patient_id
+
+    def _wished_window(self) -> TimeWindow | None:
+        entry = self._entry
+        if entry is None or not self._books_waiting():
+            return None
+        if entry.earliest_time is None and entry.latest_time is None:
+            return None
+        return TimeWindow(start_from=entry.earliest_time, end_by=entry.latest_time)
+
+    def exec_dialog(self, dialog: QDialog) -> int:
+        """Show a dialog over this one (tests replace this to drive the dialog)."""
+        return dialog.exec()
+
+    def take_slot(self, slot: FreeSlot, visit_type_code: str | None = None) -> None:
+        """Fill the form with a free slot (and the visit type it was found for), then check."""
+        if self._moving is None and visit_type_code is not None:
+            index = self.visit_type.findData(visit_type_code)
+            if index >= 0:
+                self.visit_type.setCurrentIndex(index)
+        self._set_minutes(slot.minutes)
+        if self._moving is None:
+            kind = self._visit_kind()
+            self._minutes_typed = kind is None or slot.minutes != kind.default_minutes
+        local = slot.starts_at.astimezone(self._zone)
+        self.date_edit.setDate(QDate(local.year, local.month, local.day))
+        self.time_edit.set_time(time(local.hour, local.minute))
+        if self.therapist.findData(slot.therapist_id) < 0:
+            self.therapist.addItem(slot.therapist_name, slot.therapist_id)
+        self.therapist.setCurrentIndex(self.therapist.findData(slot.therapist_id))
+        if slot.room_id is not None:
+            if self.room.findData(slot.room_id) < 0:
+                self.room.addItem(slot.room_name, slot.room_id)
+            self.room.setCurrentIndex(self.room.findData(slot.room_id))
+        self.run_check()
+        # Enter books it; without a patient yet, choosing one is what is left to do.
+        needs_patient = self._moving is None and self._patient is None
+        (self.picker.search if needs_patient else self.save_button).setFocus()
 
     # --- checking -----------------------------------------------------------------------------
 
@@ -497,6 +719,7 @@ class BookingDialog(QDialog):
         self.override_panel.setVisible(bool(hours))
         self.override_error.hide()
         self.form_error.hide()
+        self._fit_height(grow_only=True)
 
     def check_text(self) -> str:
         """Everything the live check says now (for tests and screen readers)."""
@@ -552,7 +775,21 @@ class BookingDialog(QDialog):
             self._refuse(NEEDS_CONFIRMATION, self.read_warning)
             return
         try:
-            if self._moving is None:
+            if self._moving is None and self._entry is not None and self._books_waiting():
+                self.saved_id = waitlist.book_from_waitlist(
+                    self._db,
+                    self._actor,
+                    self._entry.id,
+                    self._entry.version,
+                    therapist_id=request.therapist_id,
+                    starts_at=request.starts_at,
+                    minutes=request.minutes,
+                    room_id=request.room_id,
+                    episode_id=request.episode_id,
+                    note=request.note,
+                    override_by=approver,
+                )
+            elif self._moving is None:
                 self.saved_id = booking.book(self._db, self._actor, request, override_by=approver)
             else:
                 self.saved_version = booking.reschedule(
@@ -590,6 +827,8 @@ class BookingDialog(QDialog):
             self.form_error.show()
             return
         events().data_changed.emit("appointment", [self.saved_id])
+        if self._entry is not None and self._books_waiting():
+            events().data_changed.emit("waitlist", [self._entry.id])
         self.accept()
 
     def _refuse(self, message: str, focus: QWidget | None) -> None:

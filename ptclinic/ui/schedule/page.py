@@ -30,16 +30,20 @@ from PySide6.QtWidgets import (
 )
 
 from ptclinic.db import Database
-from ptclinic.services import booking, calendar
+from ptclinic.services import booking, calendar, waitlist
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import local_moment
 from ptclinic.services.calendar import AppointmentView, CalendarSpan
 from ptclinic.services.clinic import clinic_zone
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
+from ptclinic.services.patient_search import patient_summary
 from ptclinic.services.schedule_view import AppointmentStatus, can_move, status_changes
+from ptclinic.services.series_changes import SeriesScope
+from ptclinic.services.waitlist import WaitlistItem
 from ptclinic.ui.admin.common import MessageLine, confirm
 from ptclinic.ui.admin.time_off_dialog import TimeOffDialog
 from ptclinic.ui.events import events
+from ptclinic.ui.printing.day_sheet_dialog import DaySheetDialog
 from ptclinic.ui.schedule import layout as grid_layout
 from ptclinic.ui.schedule.appearance import (
     LEGEND,
@@ -49,11 +53,24 @@ from ptclinic.ui.schedule.appearance import (
     time_range,
 )
 from ptclinic.ui.schedule.booking_dialog import BookingDialog, ScheduleChoices
-from ptclinic.ui.schedule.dialogs import CancelDialog, GoToDateDialog, OverrideDialog
+from ptclinic.ui.schedule.dialogs import (
+    CancelDialog,
+    GoToDateDialog,
+    OverrideDialog,
+    visit_summary,
+)
 from ptclinic.ui.schedule.grid import ScheduleGrid
 from ptclinic.ui.schedule.layout import Arrangement, DropTarget, Slot, short_date, title_date
 from ptclinic.ui.schedule.moves import NOT_CHANGED_DATABASE, Mover, Placement
+from ptclinic.ui.schedule.series_change import (
+    SeriesCancelDialog,
+    SeriesChangeDialog,
+    SeriesScopeQuestion,
+)
+from ptclinic.ui.schedule.series_dialog import SeriesDialog
 from ptclinic.ui.schedule.toolbar import ScheduleToolbar
+from ptclinic.ui.schedule.waitlist_offers import offer_freed_slot
+from ptclinic.ui.schedule.waitlist_panel import WaitlistPanel
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +80,9 @@ LOAD_TROUBLE = (
 )
 REFRESH_MS = 60_000  # other workstations' bookings appear within a minute
 S = AppointmentStatus
-_REFRESHING_KINDS = {"appointment", "patient", "staff", "room", "clinic", "schedule_settings"}
+_REFRESHING_KINDS = {
+    "appointment", "patient", "staff", "room", "clinic", "schedule_settings", "waitlist",
+}  # fmt: skip
 
 
 def _utc_now() -> datetime:
@@ -98,7 +117,8 @@ class SchedulePage(QWidget):
         self.week_therapist: int | None = None
         self._span: CalendarSpan | None = None
         self._choices = ScheduleChoices([], [], [])
-        self._dialog: BookingDialog | None = None
+        # A booking, series or series-change dialog open: asked about before the app closes.
+        self._dialog: BookingDialog | SeriesDialog | SeriesChangeDialog | None = None
         self._scrolled_for: tuple[date, Arrangement] | None = None
         self.mover = Mover(db, actor, self._ask_override)
 
@@ -131,6 +151,8 @@ class SchedulePage(QWidget):
         self.toolbar.week_chosen.connect(self.set_week)
         self.toolbar.rooms_chosen.connect(self.set_by_rooms)
         self.toolbar.therapist_chosen.connect(self._week_therapist_chosen)
+        self.toolbar.print_sheet.connect(self.print_day_sheet)
+        self.toolbar.waitlist_toggled.connect(self.show_waitlist)
 
         self.details = QLabel()
         self.details.setObjectName("scheduleDetails")
@@ -152,11 +174,21 @@ class SchedulePage(QWidget):
         bottom.addWidget(self.bottom, 1)
         bottom.addWidget(self.everyone_box, 0, Qt.AlignmentFlag.AlignVCenter)
 
+        # Who waits for a slot, beside the grid while the front desk fills freed time.
+        self.waitlist = WaitlistPanel(self._db, self._actor, self._zone, self, clock=self._clock)
+        self.waitlist.setFixedWidth(340)
+        self.waitlist.hide()
+        self.waitlist.book_requested.connect(self.book_for_waitlist)
+        middle = QHBoxLayout()
+        middle.setSpacing(8)
+        middle.addWidget(self.grid, 1)
+        middle.addWidget(self.waitlist)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 6)
         layout.setSpacing(6)
         layout.addWidget(self.toolbar)
-        layout.addWidget(self.grid, 1)
+        layout.addLayout(middle, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self.grid)
         self.setTabOrder(self.grid, self.toolbar.prev_button)
@@ -180,7 +212,8 @@ class SchedulePage(QWidget):
     def menu_actions(self) -> list[QAction | None]:
         """What the main window's Schedule menu offers, in order (None: a separator)."""
         return [
-            self.book_action, self.time_off_action, None,
+            self.book_action, self.series_action, self.waitlist_action, self.time_off_action,
+            self.print_action, None,
             self.today_action, self.prev_action, self.next_action, self.goto_action, None,
             self.check_in_action, self.undo_check_in_action, self.no_show_action,
             self.move_action, self.cancel_action, self.undo_action, None, self.chart_action,
@@ -192,6 +225,7 @@ class SchedulePage(QWidget):
         self.next_action = self._action("&Next", "Alt+Right", lambda: self.step(1))
         self.goto_action = self._action("&Go to date…", "Ctrl+G", self.go_to_date)
         self.book_action = self._action("&Book…", "Ctrl+B", self.book)
+        self.series_action = self._action("Book a &series…", "Ctrl+Shift+B", self.book_series)
         self.undo_action = self._action("&Undo last move", "Ctrl+Z", self.undo_move)
         self.check_in_action = self._action(
             "Check &in", "Ctrl+I", lambda: self.change_status(S.CHECKED_IN)
@@ -204,6 +238,10 @@ class SchedulePage(QWidget):
         self.move_action = self._action("&Move…", "Ctrl+M", self.move_visit)
         self.chart_action = self._action("Open &chart", "Ctrl+O", self.open_selected_chart)
         self.time_off_action = self._action("Add &time off…", "Ctrl+Shift+T", self.add_time_off)
+        self.print_action = self._action("&Print day sheet…", "Ctrl+P", self.print_day_sheet)
+        self.waitlist_action = self._action(
+            "&Waitlist", "Ctrl+Shift+W", lambda: self.show_waitlist(not self.waitlist.isVisible())
+        )
         self.book_here_action = QAction("&Book here…", self)
         self.book_here_action.setShortcut(QKeySequence("Ctrl+B"))
         self.book_here_action.triggered.connect(lambda _checked=False: self.book())
@@ -248,10 +286,17 @@ class SchedulePage(QWidget):
             self._error(str(exc))
             return
         self._span, self._zone = span, span.zone
+        self._count_waiting()
         self.grid.set_layout(self._lay_out(span), span.zone)
         self.grid.set_now(self._now())
         self._show_heading()
         self._scroll_once()
+
+    def _count_waiting(self) -> None:
+        try:
+            self.toolbar.set_waiting(len(waitlist.waiting_list(self._db, self._actor)))
+        except DomainError as exc:  # the schedule itself loaded: say nothing more here
+            log.warning("counting the waitlist failed: %s", exc.__cause__ or exc)
 
     def _lay_out(self, span: CalendarSpan) -> grid_layout.GridLayout:
         layout = self._columns_for(span)
@@ -437,6 +482,7 @@ class SchedulePage(QWidget):
             if kind == "clinic":
                 with contextlib.suppress(DomainError):  # the reload below says what is wrong
                     self._zone = clinic_zone(self._db)
+                    self.waitlist.set_zone(self._zone)
             self.reload()
 
     def _tick(self) -> None:
@@ -488,16 +534,71 @@ class SchedulePage(QWidget):
         starts_at, therapist, room = self._default_start(slot)
         self._open_booking(BookingDialog(
             self._db, self._actor, self._choices, self._zone,
-            starts_at=starts_at, therapist_id=therapist, room_id=room, parent=self,
+            starts_at=starts_at, therapist_id=therapist, room_id=room, clock=self._clock,
+            parent=self,
         ))  # fmt: skip
+
+    def book_series(self) -> None:
+        """Book recurring visits, starting from the chosen slot (or a sensible time)."""
+        starts_at, therapist, room = self._default_start(self.grid.selected_slot())
+        dialog = SeriesDialog(
+            self._db, self._actor, self._choices, self._zone, starts_at=starts_at,
+            therapist_id=therapist, room_id=room, now=self._now(), parent=self,
+        )  # fmt: skip
+        self._dialog = dialog
+        try:
+            accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        finally:
+            self._dialog = None
+        ids, summary = dialog.saved_ids, dialog.saved_summary
+        dialog.deleteLater()
+        if accepted and ids:
+            self.grid.select_appointment(ids[0])
+            self._notice(summary)
+            self._selection_changed()
+
+    def _series_scope(self, view: AppointmentView, action_words: str) -> SeriesScope | None:
+        """Which visits of the visit's series to act on (ONE for a visit not in a series)."""
+        if view.series_id is None:
+            return SeriesScope.ONE
+        question = SeriesScopeQuestion(
+            action_words, summary=visit_summary(view, self._zone), parent=self
+        )
+        accepted = self.exec_dialog(question) == QDialog.DialogCode.Accepted.value
+        scope = question.scope()
+        question.deleteLater()
+        return scope if accepted else None
+
+    def _change_series(self, view: AppointmentView, scope: SeriesScope) -> None:
+        dialog = SeriesChangeDialog(
+            self._db, self._actor, self._choices, self._zone, view, self, scope=scope,
+            now=self._now(),
+        )  # fmt: skip
+        self._dialog = dialog
+        try:
+            accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        finally:
+            self._dialog = None
+        done = dialog.done_text() if accepted and dialog.saved is not None else ""
+        dialog.deleteLater()
+        if done:
+            self.grid.select_appointment(view.id)
+            self._notice(done)
+            self._selection_changed()
 
     def move_visit(self) -> None:
         view = self.grid.selected_view()
         if view is None or not can_move(view.status):
             return
+        scope = self._series_scope(view, "Move")
+        if scope is None:
+            return
+        if scope is not SeriesScope.ONE:
+            self._change_series(view, scope)
+            return
         self._open_booking(BookingDialog(
             self._db, self._actor, self._choices, self._zone,
-            starts_at=view.starts_at, moving=view, parent=self,
+            starts_at=view.starts_at, moving=view, clock=self._clock, parent=self,
         ))  # fmt: skip
 
     def _open_booking(self, dialog: BookingDialog) -> None:
@@ -518,6 +619,7 @@ class SchedulePage(QWidget):
         if moving is not None and saved_version is not None:
             self.mover.remember(moving, saved_version, self._where_view(moving))
             self._notice(f"Moved {moving.patient_short} to {where}. Ctrl+Z puts it back.")
+            self._offer_freed(moving)
         else:
             name = placed.patient_short if placed is not None else "the patient"
             self._notice(f"Booked {name} on {where}.")
@@ -554,6 +656,8 @@ class SchedulePage(QWidget):
             before_text=self._where_view(view),
         )
         self._report(result.moved, result.message, result.appointment_id)
+        if result.moved:
+            self._offer_freed(view)
 
     def _drag_refused(self, view: AppointmentView) -> None:
         state = {
@@ -639,6 +743,9 @@ class SchedulePage(QWidget):
         view = self.grid.selected_view()
         if view is None or S.CANCELLED not in self._changes(view):
             return
+        if view.series_id is not None:
+            self._cancel_in_series(view)
+            return
         dialog = CancelDialog(self._db, self._actor, view, self._zone, self._now(), self)
         accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
         late = dialog.late
@@ -647,6 +754,7 @@ class SchedulePage(QWidget):
             kind = "a late cancellation" if late else "cancelled"
             when = time_range(view, self._zone)
             self._notice(f"{view.patient_short}'s visit at {when} is {kind}; the slot is free.")
+            self._offer_freed(view)
 
     def add_time_off(self) -> None:
         """Record an absence (the front desk hears of a sick day first): for the therapist of the
@@ -671,6 +779,64 @@ class SchedulePage(QWidget):
         dialog.deleteLater()
         if accepted and notice:
             self._notice(notice)
+
+    def _cancel_in_series(self, view: AppointmentView) -> None:
+        """A series visit: the dialog asks which visits, with the reason."""
+        dialog = SeriesCancelDialog(self._db, self._actor, view, self._zone, self._now(), self)
+        accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        cancelled, done = dialog.cancelled_ids, dialog.done_text()
+        dialog.deleteLater()
+        if accepted and cancelled:
+            self._notice(done)
+            if cancelled == (view.id,):
+                self._offer_freed(view)  # one freed visit is worth offering; a series is not
+
+    # --- waitlist and printing --------------------------------------------------------------------
+
+    def _offer_freed(self, freed: AppointmentView) -> None:
+        """Offer the time a cancelled or moved visit left to whoever waits for it."""
+        booked = offer_freed_slot(
+            self, self._db, self._actor, self._zone, freed, self.exec_dialog, now=self._now()
+        )
+        if booked is not None:
+            self.grid.select_appointment(booked)
+            placed = self.grid.selected_view()
+            if placed is not None:
+                where = self._where_view(placed)
+                self._notice(f"Booked {placed.patient_short} from the waitlist on {where}.")
+            self._selection_changed()
+
+    def book_for_waitlist(self, item: WaitlistItem) -> None:
+        """Book a waiting patient (their wished visit type and therapist filled in); saving
+        takes them off the waitlist in the same transaction."""
+        try:
+            patient = patient_summary(self._db, self._actor, item.patient_id)
+        except DomainError as exc:
+            self._error(str(exc))
+            return
+        starts_at, therapist, room = self._default_start(self.grid.selected_slot())
+        self._open_booking(BookingDialog(
+            self._db, self._actor, self._choices, self._zone,
+            starts_at=starts_at, therapist_id=item.therapist_id or therapist, room_id=room,
+            patient=patient, waitlist_entry=item, clock=self._clock, parent=self,
+        ))  # fmt: skip
+
+    def show_waitlist(self, shown: bool) -> None:
+        self.waitlist.setVisible(shown)
+        self.toolbar.waitlist_button.blockSignals(True)
+        self.toolbar.waitlist_button.setChecked(shown)
+        self.toolbar.waitlist_button.blockSignals(False)
+        if shown:
+            self.waitlist.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def print_day_sheet(self) -> None:
+        """The day sheet of the day shown (of the week's therapist in the week view)."""
+        therapist = self.week_therapist if self.arrangement is Arrangement.WEEK else None
+        dialog = DaySheetDialog(self._db, self._actor, self._zone, self.day, therapist, self)
+        self.exec_dialog(dialog)
+        dialog.deleteLater()
 
     def open_selected_chart(self) -> None:
         view = self.grid.selected_view()

@@ -35,6 +35,8 @@ class ScheduleToolbar(QWidget):
     today = Signal()
     go_to_date = Signal()
     book = Signal()
+    print_sheet = Signal()
+    waitlist_toggled = Signal(bool)
     week_chosen = Signal(bool)  # True: one therapist's week; False: the day
     rooms_chosen = Signal(bool)  # True: a column per room; False: per therapist
     therapist_chosen = Signal(int)  # whose week
@@ -56,6 +58,10 @@ class ScheduleToolbar(QWidget):
         self.rooms_button = _button("Rooms", "A column per room (R toggles)")
         self.goto_button = _button("Date…", "Go to a date (Ctrl+G)")
         self.book_button = _button("&Book…", "Book a visit (Ctrl+B)", "primary")
+        self.print_button = _button("Print…", "Print or save the day sheet (Ctrl+P)")
+        self.waitlist_button = _button("Waitlist", "Show who is waiting for a slot (Ctrl+Shift+W)")
+        self.waitlist_button.setCheckable(True)
+        self.waitlist_button.setObjectName("scheduleToggle")
         for pair in (
             (self.day_button, self.week_button),
             (self.therapists_button, self.rooms_button),
@@ -75,6 +81,8 @@ class ScheduleToolbar(QWidget):
         self.today_button.clicked.connect(self.today)
         self.goto_button.clicked.connect(self.go_to_date)
         self.book_button.clicked.connect(self.book)
+        self.print_button.clicked.connect(self.print_sheet)
+        self.waitlist_button.toggled.connect(self.waitlist_toggled)
         self.day_button.clicked.connect(lambda: self.week_chosen.emit(False))
         self.week_button.clicked.connect(lambda: self.week_chosen.emit(True))
         self.therapists_button.clicked.connect(lambda: self.rooms_chosen.emit(False))
@@ -105,6 +113,8 @@ class ScheduleToolbar(QWidget):
             right.addWidget(control)
         right.addSpacing(10)
         right.addWidget(self.goto_button)
+        right.addWidget(self.print_button)
+        right.addWidget(self.waitlist_button)
         right.addWidget(self.book_button)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
@@ -150,6 +160,10 @@ class ScheduleToolbar(QWidget):
                 self.therapist_box.addItem(name, staff_id)
         self.therapist_box.setCurrentIndex(self.therapist_box.findData(current))
         self.therapist_box.blockSignals(False)
+
+    def set_waiting(self, count: int) -> None:
+        """The waitlist button says how many people wait, so a freed slot brings them to mind."""
+        self.waitlist_button.setText(f"Waitlist ({count})" if count else "Waitlist")
 
     def show_state(self, arrangement: Arrangement, title: str, badge: str) -> None:
         """The title, the "Today" / "This week" badge (hidden when empty) and the toggles."""

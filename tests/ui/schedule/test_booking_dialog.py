@@ -3,20 +3,23 @@ in words before saving; clashes refused, hours needing an administrator, warning
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from ptclinic.models import AuditEvent, EpisodeOfCare
-from ptclinic.services import booking, calendar
+from ptclinic.services import booking, calendar, waitlist
+from ptclinic.services.patient_search import patient_summary
 from ptclinic.services.schedule_view import AppointmentStatus
+from ptclinic.services.waitlist import WaitlistWish
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.search_model import PatientSearchModel
+from ptclinic.ui.resources import style_sheet
 from ptclinic.ui.schedule.booking_dialog import (
     NEEDS_ADMINISTRATOR,
     NEEDS_CONFIRMATION,
@@ -25,9 +28,10 @@ from ptclinic.ui.schedule.booking_dialog import (
     ScheduleChoices,
 )
 from ptclinic.ui.schedule.fields import parse_clock
+from ptclinic.ui.schedule.next_available_dialog import NextAvailableDialog, slot_text
 from tests.conftest import PASSWORD
 from tests.services.conftest import CHICAGO, MONDAY
-from tests.ui.schedule.conftest import Clinic, at
+from tests.ui.schedule.conftest import Clinic, at, driving
 
 
 @pytest.fixture
@@ -340,3 +344,210 @@ def test_alt_and_a_rows_letter_lands_in_its_field(qtbot: QtBot, make_dialog) -> 
         qtbot.keyClick(dialog, letter, Qt.KeyboardModifier.AltModifier)
         focus = dialog.focusWidget()
         assert focus is field or field.isAncestorOf(focus), letter
+
+
+# --- next available ---------------------------------------------------------------------------
+
+EARLY = at(MONDAY, 6)  # "now" for "Next available": before the clinic opens on the Monday
+
+
+def _picking(
+    qtbot: QtBot, seen: list[NextAvailableDialog], *keys: Qt.Key
+) -> Callable[[QDialog], int]:
+    """The picker, driven as a person would: shown, then ``keys`` pressed in its list."""
+
+    def pick(dialog: QDialog) -> None:
+        assert isinstance(dialog, NextAvailableDialog)
+        seen.append(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.focusWidget() is dialog.table
+        for key in keys:
+            qtbot.keyClick(dialog.table, key)
+
+    return driving(pick)
+
+
+def test_next_available_fills_when_who_and_where_and_books_there(
+    qtbot: QtBot,
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    lee = scheduled.lee.staff_id
+    booking.book(
+        scheduled.db, scheduled.desk, scheduled.request(at(MONDAY, 7), room=scheduled.room1)
+    )
+    dialog = make_dialog(at(MONDAY, 15), visit_type_code="follow_up", clock=lambda: EARLY)
+    _choose(qtbot, dialog, "chen")
+    seen: list[NextAvailableDialog] = []
+    dialog.exec_dialog = _picking(qtbot, seen, Qt.Key.Key_Down, Qt.Key.Key_Return)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.time_edit, Qt.Key.Key_F4)
+    [picker] = seen
+    # The picker asked with what the form held: Dana Lee, a follow-up of 45 minutes, Monday.
+    assert picker.therapist.currentData() == lee and picker.visit_type_code == "follow_up"
+    assert picker.minutes() == 45 and picker.from_date.date().day() == MONDAY.day
+    assert picker.chosen is not None
+    assert slot_text(picker.chosen, CHICAGO) == "Mon Dec 7, 08:00–08:45 · Dana Lee · Treatment 1"
+    assert dialog.date_edit.date().toString("yyyy-MM-dd") == "2026-12-07"
+    assert dialog.time_edit.currentText() == "08:00"
+    assert dialog.therapist.currentData() == lee and dialog.room.currentData() == scheduled.room1
+    assert dialog.check_text() == "✓ Dana Lee is free 08:00–08:45 in Treatment 1."
+    assert dialog.focusWidget() is dialog.save_button
+    qtbot.keyClick(dialog.save_button, Qt.Key.Key_Return)
+    assert dialog.saved_id is not None
+    saved = calendar.appointment_view(scheduled.db, scheduled.desk, dialog.saved_id)
+    assert saved is not None
+    assert (saved.starts_at, saved.ends_at) == (at(MONDAY, 8), at(MONDAY, 8, 45))
+    assert (saved.therapist_id, saved.room_id, saved.patient_id) == (
+        lee,
+        scheduled.room1,
+        scheduled.chen,
+    )
+
+
+def test_the_picker_may_change_the_visit_and_asks_any_therapist_until_one_is_chosen(
+    qtbot: QtBot,
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    dialog = make_dialog(therapist_id=None, visit_type_code="follow_up", clock=lambda: EARLY)
+
+    def evaluation_with_anyone(picker: QDialog) -> int:
+        assert isinstance(picker, NextAvailableDialog)
+        assert picker.therapist.currentText() == "Any therapist"
+        picker.visit_type.setCurrentIndex(picker.visit_type.findData("initial_evaluation"))
+        picker.search()
+        assert {slot.therapist_name for slot in picker.slots()} == {"Brian Kim", "Dana Lee"}
+        picker.show()
+        picker.table.selectRow(1)
+        picker.accept()
+        return picker.result()
+
+    dialog.exec_dialog = evaluation_with_anyone
+    dialog.next_button.click()
+    assert dialog.visit_type.currentData() == "initial_evaluation"
+    assert dialog.minutes.value() == 60
+    assert dialog.therapist.currentData() == scheduled.lee.staff_id  # the second at 07:00
+    assert dialog.starts_at() == at(MONDAY, 7)
+    assert dialog.is_dirty()  # a time taken is work not to lose without asking
+    # Now that a therapist is on the form, the picker asks for them.
+    seen: list[NextAvailableDialog] = []
+    dialog.exec_dialog = _picking(qtbot, seen, Qt.Key.Key_Escape)
+    dialog.next_button.click()
+    assert seen[0].therapist.currentData() == scheduled.lee.staff_id
+    assert dialog.starts_at() == at(MONDAY, 7)  # Esc in the picker changed nothing
+
+
+def test_next_available_moves_a_visit_into_time_it_frees_itself(
+    qtbot: QtBot,
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    db, desk = scheduled.db, scheduled.desk
+    booking.book(db, desk, scheduled.request(at(MONDAY, 7), patient=scheduled.chen, minutes=180))
+    visit = booking.book(db, desk, scheduled.request(at(MONDAY, 10), room=scheduled.room1))
+    view = calendar.appointment_view(db, desk, visit)
+    assert view is not None
+    dialog = make_dialog(view.starts_at, moving=view, therapist_id=None, clock=lambda: EARLY)
+    seen: list[NextAvailableDialog] = []
+    dialog.exec_dialog = _picking(qtbot, seen, Qt.Key.Key_Down, Qt.Key.Key_Return)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.time_edit, Qt.Key.Key_F4)
+    picker = seen[0]
+    assert not picker.visit_type.isEnabled()  # a visit keeps its type when it moves
+    # Dana Lee's first free time is the visit's own 10:00: it does not block itself.
+    assert picker.slots()[0].starts_at == at(MONDAY, 10)
+    assert dialog.starts_at() == at(MONDAY, 10, 15)
+    dialog.save()
+    moved = calendar.appointment_view(db, desk, visit)
+    assert moved is not None and moved.starts_at == at(MONDAY, 10, 15)
+    assert dialog.saved_version == moved.version
+
+
+def test_other_screens_can_prefill_the_visit_type_length_and_episode(
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    older = _episode(scheduled, None, "Neck pain")
+    _episode(scheduled, 12)
+    patient = patient_summary(scheduled.db, scheduled.desk, scheduled.ortiz)
+    dialog = make_dialog(
+        patient=patient, visit_type_code="re_evaluation", minutes=30, episode_id=older
+    )
+    assert dialog.visit_type.currentData() == "re_evaluation"
+    assert dialog.minutes.value() == 30
+    assert dialog.episode.currentData() == older
+    assert not dialog.is_dirty()  # prefilled, not typed: closing does not ask
+    dialog.visit_type.setCurrentIndex(dialog.visit_type.findData("initial_evaluation"))
+    assert dialog.minutes.value() == 30  # a length other than the usual one counts as typed
+
+
+def test_the_dialog_fits_a_laptop_at_150_percent_and_scrolls_rather_than_clips(
+    qtbot: QtBot,
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    """1366×768 at 150 % leaves about 512 - 30 (taskbar) - 30 (title bar) = 450 points."""
+    for day in (1, 2):
+        missed = booking.book(
+            scheduled.db, scheduled.desk, scheduled.request(at(MONDAY - timedelta(days=7 - day), 9))
+        )
+        booking.set_status(
+            scheduled.db, scheduled.desk, missed, 1, AppointmentStatus.NO_SHOW, now=at(MONDAY, 8)
+        )
+    dialog = make_dialog(at(MONDAY, 18, 30))
+    dialog.setStyleSheet(style_sheet())  # the clinic's sheet, as the app applies it
+    _choose(qtbot, dialog, "ortiz")  # the hours notice, a warning and the override panel
+    assert dialog.sizeHint().height() > 450  # all of it is taller than that laptop …
+    assert dialog.minimumSizeHint().height() <= 300  # … yet the dialog may be shorter
+    assert dialog.height() <= dialog.screen().availableGeometry().height()
+    dialog.resize(dialog.width(), 450)
+    qtbot.waitUntil(lambda: dialog.form_scroll.verticalScrollBar().maximum() > 0)
+    # The buttons stay in sight; the form scrolls to whatever has the keyboard.
+    assert dialog.rect().contains(dialog.save_button.geometry().center())
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # pa&ssword
+    assert dialog.focusWidget() is dialog.admin_password
+    qtbot.waitUntil(lambda: dialog.form_scroll.verticalScrollBar().value() > 0)
+
+
+def test_a_waiting_patient_is_booked_at_a_time_they_wished_and_leaves_the_waitlist(
+    qtbot: QtBot,
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    thursday, tuesday = MONDAY + timedelta(days=3), MONDAY + timedelta(days=1)
+    wish = WaitlistWish(
+        patient_id=scheduled.ortiz,
+        visit_type="re_evaluation",
+        earliest_date=tuesday,
+        weekdays=(thursday.weekday(),),
+        earliest_time=time(15),
+        latest_time=time(17),
+    )
+    entry = waitlist.add_to_waitlist(scheduled.db, scheduled.desk, wish)
+    patient = patient_summary(scheduled.db, scheduled.desk, scheduled.ortiz)
+    dialog = make_dialog(patient=patient, waitlist_entry=entry, clock=lambda: EARLY)
+    assert dialog.windowTitle() == "Book from the waitlist"
+    assert dialog.visit_type.currentData() == "re_evaluation"
+    assert not dialog.visit_type.isEnabled()  # the visit they wait for
+    seen: list[NextAvailableDialog] = []
+    dialog.exec_dialog = _picking(qtbot, seen, Qt.Key.Key_Return)
+    dialog.next_button.click()
+    picker = seen[0]
+    # The picker starts from their wishes: Thursdays, the visit inside 15:00–17:00, from Tuesday.
+    assert [box.isChecked() for box in picker.weekday_boxes] == [n == 3 for n in range(7)]
+    assert picker.time_of_day.currentText() == "Between…"
+    assert (picker.window_from.currentText(), picker.window_to.currentText()) == ("15:00", "17:00")
+    assert picker.from_date.date().day() == tuesday.day
+    assert dialog.starts_at() == at(thursday, 15)
+    dialog.save()
+    assert dialog.saved_id is not None
+    saved = calendar.appointment_view(scheduled.db, scheduled.desk, dialog.saved_id)
+    assert saved is not None and saved.visit_type == "re_evaluation"
+    assert saved.starts_at == at(thursday, 15)
+    assert waitlist.waiting_list(scheduled.db, scheduled.desk, patient_id=scheduled.ortiz) == []

@@ -11,16 +11,23 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from ptclinic.models import TimeOff
-from ptclinic.services import booking, calendar, schedule_settings
+from ptclinic.services import booking, calendar, recurrence, schedule_settings, waitlist
 from ptclinic.services.calendar import AppointmentView
 from ptclinic.services.errors import DatabaseUnavailable
+from ptclinic.services.patient_search import PatientSummary
 from ptclinic.services.schedule_view import AppointmentStatus
+from ptclinic.services.series_changes import SeriesScope
+from ptclinic.services.waitlist import WaitlistWish
 from ptclinic.ui.admin.time_off_dialog import TimeOffDialog
 from ptclinic.ui.events import events
+from ptclinic.ui.printing.day_sheet_dialog import DaySheetDialog
 from ptclinic.ui.schedule.booking_dialog import BookingDialog
 from ptclinic.ui.schedule.dialogs import CancelDialog, GoToDateDialog, OverrideDialog
 from ptclinic.ui.schedule.layout import Arrangement, Column, DropTarget, Slot
 from ptclinic.ui.schedule.page import LOAD_TROUBLE, SchedulePage
+from ptclinic.ui.schedule.series_change import SeriesCancelDialog, SeriesScopeQuestion
+from ptclinic.ui.schedule.series_dialog import SeriesDialog
+from ptclinic.ui.schedule.waitlist_offers import OffersDialog
 from tests.conftest import PASSWORD
 from tests.services.conftest import MONDAY
 from tests.ui.schedule.conftest import Clinic, MakePage, at, driving
@@ -507,3 +514,239 @@ def test_time_off_closed_without_saving_changes_nothing(
 
 def _bookable_at(column: Column, minute: int) -> bool:
     return any(start <= minute < end for start, end in column.bookable)
+
+
+def test_a_cancelled_slot_is_offered_to_the_waitlist_and_booked_from_it(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = _book(scheduled, 11)
+    waiting = waitlist.add_to_waitlist(
+        scheduled.db, scheduled.desk,
+        WaitlistWish(scheduled.chen, visit_type="follow_up", earliest_date=MONDAY),
+    )  # fmt: skip
+    page = make_page()
+    _activate(qtbot, page)
+    assert page.toolbar.waitlist_button.text() == "Waitlist (1)"
+    page.grid.select_appointment(visit)
+    shown: list[str] = []
+
+    def answer(dialog: QDialog) -> None:
+        shown.append(type(dialog).__name__)
+        if isinstance(dialog, CancelDialog):
+            dialog.reason.setCurrentText("Patient ill")
+            dialog.accept()
+        elif isinstance(dialog, OffersDialog):
+            assert [o.entry.id for o in dialog.offers()] == [waiting.id]
+            dialog.accept()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(answer))
+    qtbot.keyClick(page.grid, Qt.Key.Key_Delete)
+    assert shown == ["CancelDialog", "OffersDialog"]
+    selected = page.grid.selected_view()
+    assert selected is not None and selected.patient_id == scheduled.chen
+    assert selected.starts_at == at(MONDAY, 11)
+    assert page.message.text() == (
+        "✓ Booked W. Chen from the waitlist on Mon Dec 7, 11:00–11:45 with Dana Lee."
+    )
+    assert waitlist.waiting_list(scheduled.db, scheduled.desk) == []
+    assert page.toolbar.waitlist_button.text() == "Waitlist"
+
+
+def test_nobody_waiting_means_no_question_after_a_move(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visit = _book(scheduled, 11)
+    page = make_page()
+    shown: list[str] = []
+    monkeypatch.setattr(page, "exec_dialog", driving(lambda d: shown.append(type(d).__name__)))
+    placed = page.grid.placed_of(visit)
+    assert placed is not None
+    page.grid.drop_requested.emit(
+        DropTarget(placed.view, page.grid.grid_layout().columns[placed.column], 14 * 60, 45)
+    )
+    assert _view(scheduled, visit).starts_at == at(MONDAY, 14)
+    assert shown == []
+
+
+def test_the_waitlist_panel_opens_beside_the_grid_and_closes_again(
+    qtbot: QtBot, make_page: MakePage
+) -> None:
+    page = make_page()
+    _activate(qtbot, page)
+    assert not page.waitlist.isVisible()
+    qtbot.keyClick(
+        page.grid,
+        Qt.Key.Key_W,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert page.waitlist.isVisible() and page.toolbar.waitlist_button.isChecked()
+    page.toolbar.waitlist_button.click()
+    assert not page.waitlist.isVisible()
+
+
+def test_print_opens_the_day_sheet_of_the_day_shown(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page()
+    _activate(qtbot, page)
+    page.step(1)
+    seen: list[tuple[date, object]] = []
+
+    def look(dialog: QDialog) -> None:
+        assert isinstance(dialog, DaySheetDialog)
+        choice = dialog.choice()
+        seen.append((choice.day, choice.username))
+
+    monkeypatch.setattr(page, "exec_dialog", driving(look))
+    qtbot.keyClick(page.grid, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    page.set_week(True)
+    page.toolbar.print_button.click()
+    # The week view prints its therapist: the front desk starts on the first name.
+    assert seen == [(MONDAY + timedelta(days=1), None), (MONDAY + timedelta(days=1), "bkim")]
+
+
+def _weekly_series(clinic: Clinic, weeks: int = 3) -> list[int]:
+    request = recurrence.SeriesRequest(
+        patient_id=clinic.ortiz,
+        therapist_id=clinic.lee.staff_id,
+        visit_type="follow_up",
+        pattern=recurrence.WeeklyPattern(weekdays=(0,), at=time(11), first_day=MONDAY, weeks=weeks),
+    )
+    preview = recurrence.preview_series(clinic.db, clinic.desk, request)
+    picks = [recurrence.Pick(visit.original_start) for visit in preview.visits]
+    return list(recurrence.book_series(clinic.db, clinic.desk, request, picks).appointment_ids)
+
+
+def test_ctrl_shift_b_books_a_series_from_the_chosen_slot(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page()
+    _activate(qtbot, page)
+    lee = next(
+        c for c in page.grid.grid_layout().columns if c.therapist_id == scheduled.lee.staff_id
+    )
+    page.grid.select_slot(Slot(lee, 10 * 60))
+    dirty: list[bool] = []
+
+    def book(dialog: QDialog) -> None:
+        assert isinstance(dialog, SeriesDialog)
+        assert dialog.therapist.currentData() == scheduled.lee.staff_id
+        dialog.picker.search.setText("ortiz")
+        dialog.picker.run_search()
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+        dirty.append(page.has_unsaved_work())
+        dialog.run_preview()
+        dialog.save_button.click()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(book))
+    qtbot.keyClick(
+        page.grid, Qt.Key.Key_B,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )  # fmt: skip
+    assert dirty == [True]
+    selected = page.grid.selected_view()
+    assert selected is not None and selected.series_id is not None
+    assert selected.starts_at == at(MONDAY, 10)
+    assert page.message.text().startswith("✓ Booked 6 visits for Ortiz, Maria: Mondays")
+
+
+def test_moving_a_series_visit_asks_which_visits_and_one_moves_only_that_one(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, _third = _weekly_series(scheduled)
+    page = make_page()
+    _activate(qtbot, page)
+    page.grid.select_appointment(first)
+    shown: list[str] = []
+
+    def answer(dialog: QDialog) -> None:
+        shown.append(type(dialog).__name__)
+        if isinstance(dialog, SeriesScopeQuestion):
+            dialog.radios[SeriesScope.ONE].setChecked(True)
+            dialog.accept()
+        elif isinstance(dialog, BookingDialog):
+            dialog.time_edit.setCurrentText("14:00")
+            dialog.run_check()
+            dialog.save()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(answer))
+    qtbot.keyClick(page.grid, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert shown == ["SeriesScopeQuestion", "BookingDialog"]
+    assert _view(scheduled, first).starts_at == at(MONDAY, 14)
+    assert _view(scheduled, second).starts_at == at(MONDAY + timedelta(days=7), 11)
+
+
+def test_moving_the_following_visits_of_a_series_uses_the_series_change(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, *_rest = _weekly_series(scheduled)
+    page = make_page()
+    _activate(qtbot, page)
+    page.grid.select_appointment(first)
+    shown: list[str] = []
+
+    def answer(dialog: QDialog) -> None:
+        shown.append(type(dialog).__name__)
+        if isinstance(dialog, SeriesScopeQuestion):
+            dialog.radios[SeriesScope.FOLLOWING].setChecked(True)
+            dialog.accept()
+        else:
+            dialog.reject()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(answer))
+    page.move_action.trigger()
+    assert shown == ["SeriesScopeQuestion", "SeriesChangeDialog"]
+    assert _view(scheduled, first).starts_at == at(MONDAY, 11)  # closed without saving
+
+
+def test_cancelling_a_series_visit_offers_the_scope_with_the_reason(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _weekly_series(scheduled)
+    page = make_page()
+    _activate(qtbot, page)
+    page.grid.select_appointment(ids[0])
+    shown: list[str] = []
+
+    def answer(dialog: QDialog) -> None:
+        shown.append(type(dialog).__name__)
+        assert isinstance(dialog, SeriesCancelDialog)
+        dialog.radios[SeriesScope.ALL].setChecked(True)
+        dialog.reason.setCurrentText("Feeling better, will call to rebook")
+        dialog.accept()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(answer))
+    qtbot.keyClick(page.grid, Qt.Key.Key_Delete)
+    assert shown == ["SeriesCancelDialog"]  # three visits freed: no waitlist offer
+    assert [_view(scheduled, i).status for i in ids] == ["cancelled"] * 3
+
+
+def test_booking_a_waiting_patient_from_the_panel_takes_them_off_the_list(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = waitlist.add_to_waitlist(
+        scheduled.db, scheduled.desk,
+        WaitlistWish(scheduled.chen, visit_type="follow_up", earliest_date=MONDAY,
+                     therapist_id=scheduled.kim.staff_id),
+    )  # fmt: skip
+    page = make_page()
+    _activate(qtbot, page)
+    page.show_waitlist(True)
+    seen: list[tuple[int | None, PatientSummary | None]] = []
+
+    def book(dialog: QDialog) -> None:
+        assert isinstance(dialog, BookingDialog)
+        seen.append((dialog.therapist.currentData(), dialog.picker.patient()))
+        dialog.time_edit.setCurrentText("15:00")
+        dialog.run_check()
+        dialog.save()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(book))
+    page.waitlist.book_requested.emit(item)
+    assert seen and seen[0][0] == scheduled.kim.staff_id
+    chosen = seen[0][1]
+    assert chosen is not None and chosen.id == scheduled.chen
+    selected = page.grid.selected_view()
+    assert selected is not None and selected.patient_id == scheduled.chen
+    assert selected.therapist_id == scheduled.kim.staff_id
+    assert waitlist.waiting_list(scheduled.db, scheduled.desk) == []
