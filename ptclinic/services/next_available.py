@@ -123,18 +123,35 @@ def next_available(
             exclude_id=exclude_appointment_id,
         )
         first_day = after.astimezone(search.zone).date()
-        slots: list[FreeSlot] = []
-        stretch_start, stretch_days = first_day, FIRST_STRETCH_DAYS
         last_day = first_day + timedelta(days=days - 1)
-        while stretch_start <= last_day and len(slots) < count:
-            stretch_end = min(stretch_start + timedelta(days=stretch_days - 1), last_day)
-            busy = _load_busy(session, search, stretch_start, stretch_end)
-            day = stretch_start
-            while day <= stretch_end and len(slots) < count:
+        # Only days with bookable time left are read: a Saturday evening or a holiday costs no
+        # query. The first stretch is one such day (most searches end there), then a week's.
+        open_days = [d for d in _days(first_day, last_day) if _bookable_after(search, d, after)]
+        slots: list[FreeSlot] = []
+        stretch = FIRST_STRETCH_DAYS
+        while open_days and len(slots) < count:
+            chunk = [d for d in open_days if d < open_days[0] + timedelta(days=stretch)]
+            open_days = open_days[len(chunk) :]
+            busy = _load_busy(session, search, chunk[0], chunk[-1])
+            for day in chunk:
                 slots.extend(_free_on(day, search, busy, after, slots, count - len(slots)))
-                day += timedelta(days=1)
-            stretch_start, stretch_days = stretch_end + timedelta(days=1), STRETCH_DAYS
+                if len(slots) >= count:
+                    break
+            stretch = STRETCH_DAYS
         return slots
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _bookable_after(search: _Search, day: date, after: datetime) -> bool:
+    """Whether any candidate therapist has working time on ``day`` ending after ``after``."""
+    return any(
+        window.end - max(window.start, after) >= search.length
+        for therapist_id, _name in search.therapists
+        for window in search.rules.working_windows(therapist_id, day)
+    )
 
 
 def _prepare(
