@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QSize, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -35,7 +33,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -46,7 +43,7 @@ from ptclinic.services import auth, booking, schedule_view, waitlist
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import local_moment
 from ptclinic.services.booking import BookingCheck, BookingRequest
-from ptclinic.services.calendar import AppointmentView, Clinician, RoomInfo, VisitTypeInfo
+from ptclinic.services.calendar import AppointmentView, VisitTypeInfo
 from ptclinic.services.errors import (
     DatabaseUnavailable,
     DomainError,
@@ -60,107 +57,25 @@ from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors
 from ptclinic.ui.schedule.dialogs import visit_summary
 from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField
+from ptclinic.ui.schedule.form_parts import (
+    CHECK_DELAY_MS,
+    CHECK_TROUBLE,
+    DATABASE_TROUBLE,
+    NEEDS_ADMINISTRATOR,
+    NEEDS_CONFIRMATION,
+    ONLY_ADMINISTRATOR,
+    TITLE_BAR,
+    UNREADABLE_TIME,
+    FormScroll,
+    ScheduleChoices,
+    line,
+    styled,
+)
 from ptclinic.ui.schedule.next_available_dialog import NextAvailableDialog, TimeWindow
 
 log = logging.getLogger(__name__)
 
-CHECK_DELAY_MS = 250
-DATABASE_TROUBLE = (
-    "Nothing was saved because the database did not answer. Check the network connection, "
-    "then press the button again — what you typed is still here."
-)
-UNREADABLE_TIME = "The time could not be read: type it as 10:30 or 1030, or pick one from the list."
-CHECK_TROUBLE = "Could not check this time: the database did not answer. Try again in a moment."
-NEEDS_ADMINISTRATOR = (
-    "An administrator's username and password are needed to book outside these hours."
-)
-ONLY_ADMINISTRATOR = "Only an administrator can allow a booking outside these hours."
-NEEDS_CONFIRMATION = "Tick “I have read the warning” to book anyway, or change the booking."
 NEXT_AVAILABLE_KEY = "F4"
-TITLE_BAR = 40  # what a window's frame takes from the screen's height, before it is shown
-
-
-@dataclass(frozen=True)
-class ScheduleChoices:
-    """The lists the booking dialog offers, read once by the page."""
-
-    clinicians: list[Clinician]
-    rooms: list[RoomInfo]
-    visit_types: list[VisitTypeInfo]
-
-
-def _line(*parts: tuple[object, ...]) -> QWidget:
-    """Widgets side by side: ``(widget, stretch)``, ``(label text, widget, stretch)`` (the label
-    is the widget's buddy) or ``(None, None, stretch)`` for empty room."""
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(8)
-    for part in parts:
-        *text, widget, stretch = part
-        assert isinstance(stretch, int)
-        if text and isinstance(text[0], str):
-            label = QLabel(text[0])
-            if isinstance(widget, QWidget):
-                label.setBuddy(widget)
-            row.addWidget(label)
-        if isinstance(widget, QWidget):
-            row.addWidget(widget, stretch)
-        else:
-            row.addStretch(stretch)
-    return box
-
-
-class _FormScroll(QScrollArea):
-    """The form, scrolling only when the screen is lower than the form: its size hint is the
-    whole form's (QScrollArea's own stops at 24 lines), its minimum a few lines."""
-
-    def __init__(self, content: QWidget) -> None:
-        super().__init__()
-        self._content = content
-        self.setObjectName("bookingForm")
-        self.setWidget(content)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # The dialog's own background shows through (setWidget turns the content's fill on).
-        self.viewport().setAutoFillBackground(False)
-        content.setAutoFillBackground(False)
-        # Tab scrolls to the field it reaches; a mnemonic or an error's focus must too.
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
-
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and self._content.isAncestorOf(new):
-            self.ensureWidgetVisible(new)
-
-    def refresh(self) -> None:
-        """Tell the dialog's layout the form's size changed (a scroll area does not)."""
-        layout = self._content.layout()
-        if layout is not None:
-            layout.activate()
-        self.updateGeometry()
-
-    def sizeHint(self) -> QSize:
-        content = self._content
-        hint = content.sizeHint()
-        width = max(hint.width(), self.viewport().width()) if self.isVisible() else hint.width()
-        height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
-        return QSize(hint.width(), height if height > 0 else hint.height())
-
-    def minimumSizeHint(self) -> QSize:
-        content = self._content
-        bar = self.verticalScrollBar().sizeHint().width()
-        return QSize(content.minimumSizeHint().width() + bar, min(content.sizeHint().height(), 160))
-
-
-def _styled(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class BookingDialog(QDialog):
@@ -247,11 +162,11 @@ class BookingDialog(QDialog):
         layout.addLayout(self.form)
         self._build_fields(starts_at, therapist_id, room_id, visit_type_code, minutes)
 
-        self.hint_label = _styled("hint")
-        self.ok_label = _styled("scheduleCheckOk")
-        self.clash_label = _styled("formError")
-        self.hours_label = _styled("formNotice")
-        self.warning_label = _styled("formNotice")
+        self.hint_label = styled("hint")
+        self.ok_label = styled("scheduleCheckOk")
+        self.clash_label = styled("formError")
+        self.hours_label = styled("formNotice")
+        self.warning_label = styled("formNotice")
         self.read_warning = QCheckBox("I have &read the warning")
         self.read_warning.hide()
         for widget in (
@@ -264,10 +179,10 @@ class BookingDialog(QDialog):
             layout.addWidget(widget)
         layout.addWidget(self.read_warning)
         layout.addWidget(self._override_panel())
-        self.form_error = _styled("formError")
+        self.form_error = styled("formError")
         layout.addWidget(self.form_error)
         layout.addStretch(1)
-        self.form_scroll = _FormScroll(body)
+        self.form_scroll = FormScroll(body)
         outer.addWidget(self.form_scroll, 1)
 
         buttons = QDialogButtonBox()
@@ -370,14 +285,14 @@ class BookingDialog(QDialog):
         if moving is None:
             self._add_row("patient", "&Patient *", self.picker, self.picker.search)
             self.fields.add_row("episode", "&Episode of care", self.episode)
-            kind_row = _line((self.visit_type, 3), ("&lasting", self.minutes, 1))
+            kind_row = line((self.visit_type, 3), ("&lasting", self.minutes, 1))
             self._add_row("visit_type", "&Visit type *", kind_row, self.visit_type)
         else:
-            length_row = _line((self.minutes, 1), (None, None, 2))
+            length_row = line((self.minutes, 1), (None, None, 2))
             self._add_row("minutes", "&Length", length_row, self.minutes)
-        when = _line((self.date_edit, 3), ("at", self.time_edit, 2), (self.next_button, 0))
+        when = line((self.date_edit, 3), ("at", self.time_edit, 2), (self.next_button, 0))
         self._add_row("starts_at", "&When *", when, self.date_edit)
-        who = _line((self.therapist, 3), ("R&oom", self.room, 2))
+        who = line((self.therapist, 3), ("R&oom", self.room, 2))
         self._add_row("therapist", "&Therapist *", who, self.therapist)
         if moving is None:
             self.fields.add_row("note", "&Note", self.note)
@@ -447,7 +362,7 @@ class BookingDialog(QDialog):
             row.addWidget(label)
             row.addWidget(field, 1)
         box.addLayout(row)
-        self.override_error = _styled("fieldError")
+        self.override_error = styled("fieldError")
         box.addWidget(self.override_error)
         self.override_panel.hide()
         return self.override_panel

@@ -53,7 +53,7 @@ from ptclinic.ui.schedule.fields import DateField, TimeField
 from ptclinic.ui.schedule.layout import WEEKDAYS, short_date
 
 if TYPE_CHECKING:
-    from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
+    from ptclinic.ui.schedule.form_parts import ScheduleChoices
 
 log = logging.getLogger(__name__)
 

@@ -52,13 +52,14 @@ from ptclinic.ui.schedule.appearance import (
     summary_text,
     time_range,
 )
-from ptclinic.ui.schedule.booking_dialog import BookingDialog, ScheduleChoices
+from ptclinic.ui.schedule.booking_dialog import BookingDialog
 from ptclinic.ui.schedule.dialogs import (
     CancelDialog,
     GoToDateDialog,
     OverrideDialog,
     visit_summary,
 )
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.grid import ScheduleGrid
 from ptclinic.ui.schedule.layout import Arrangement, DropTarget, Slot, short_date, title_date
 from ptclinic.ui.schedule.moves import NOT_CHANGED_DATABASE, Mover, Placement

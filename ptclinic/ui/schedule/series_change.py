@@ -47,16 +47,16 @@ from ptclinic.services.series_changes import SeriesChange, SeriesChangeResult, S
 from ptclinic.ui.admin.common import ServiceDialog
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors
-from ptclinic.ui.schedule.booking_dialog import (
+from ptclinic.ui.schedule.dialogs import CANCEL_REASONS, visit_summary
+from ptclinic.ui.schedule.fields import TimeField
+from ptclinic.ui.schedule.form_parts import (
     CHECK_DELAY_MS,
     DATABASE_TROUBLE,
     UNREADABLE_TIME,
     ScheduleChoices,
-    _line,
-    _styled,
+    line,
+    styled,
 )
-from ptclinic.ui.schedule.dialogs import CANCEL_REASONS, visit_summary
-from ptclinic.ui.schedule.fields import TimeField
 from ptclinic.ui.schedule.layout import short_date
 from ptclinic.ui.schedule.series_parts import (
     DAY_LABELS,
@@ -267,7 +267,7 @@ class SeriesCancelDialog(ServiceDialog):
         self.count_line.setObjectName("scheduleDetails")
         self.count_line.setWordWrap(True)
         self.form.addRow(self.count_line)
-        self.late_notice = _styled("formNotice")
+        self.late_notice = styled("formNotice")
         self.form.addRow(self.late_notice)
         self._group.buttonToggled.connect(lambda _button, on: self._describe() if on else None)
         self._describe()
@@ -407,11 +407,11 @@ class SeriesChangeDialog(QDialog):
         caption = QLabel("&Check where each visit moves")
         caption.setObjectName("sectionTitle")
         caption.setBuddy(self.table)
-        self.hint = _styled("hint")
-        self.preview_error = _styled("formError")
-        self.tally = _styled("hint")
+        self.hint = styled("hint")
+        self.preview_error = styled("formError")
+        self.tally = styled("hint")
         self.override = OverridePanel(db)
-        self.form_error = _styled("formError")
+        self.form_error = styled("formError")
         for above in (caption, self.hint, self.preview_error):
             layout.addWidget(above)
         layout.addWidget(self.table, 1)
@@ -461,10 +461,10 @@ class SeriesChangeDialog(QDialog):
         self.room.setObjectName("seriesChangeRoom")
         fill_rooms(self.room, choices.rooms, view.room_id)
 
-        when = _line((self.time_edit, 2), ("&Length", self.minutes, 1), (None, None, 2))
+        when = line((self.time_edit, 2), ("&Length", self.minutes, 1), (None, None, 2))
         self._add_row("at", "Ti&me", when, self.time_edit)
         self._add_row("weekdays", "&Days", self.weekdays, self.weekdays.boxes[0])
-        who = _line((self.therapist, 3), ("R&oom", self.room, 2))
+        who = line((self.therapist, 3), ("R&oom", self.room, 2))
         self._add_row("therapist", "&Therapist", who, self.therapist)
         self._group.buttonToggled.connect(lambda _button, on: self._changed() if on else None)
         for signal in (

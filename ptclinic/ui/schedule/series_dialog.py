@@ -52,16 +52,16 @@ from ptclinic.services.patient_search import PatientSummary
 from ptclinic.services.recurrence import Pick, PlannedVisit, SeriesRequest, WeeklyPattern
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors
-from ptclinic.ui.schedule.booking_dialog import (
+from ptclinic.ui.schedule.fields import PatientPicker
+from ptclinic.ui.schedule.form_parts import (
     CHECK_DELAY_MS,
     DATABASE_TROUBLE,
     NEEDS_CONFIRMATION,
     UNREADABLE_TIME,
     ScheduleChoices,
-    _line,
-    _styled,
+    line,
+    styled,
 )
-from ptclinic.ui.schedule.fields import PatientPicker
 from ptclinic.ui.schedule.series_parts import (
     OverridePanel,
     VisitRowsModel,
@@ -215,9 +215,9 @@ class SeriesDialog(QDialog):
 
         self._add_row("patient", "&Patient *", self.picker, self.picker.search)
         self.fields.add_row("episode", "&Episode of care", self.episode)
-        kind_row = _line((self.visit_type, 3), ("lastin&g", self.minutes, 1))
+        kind_row = line((self.visit_type, 3), ("lastin&g", self.minutes, 1))
         self._add_row("visit_type", "&Visit type *", kind_row, self.visit_type)
-        who = _line((self.therapist, 3), ("R&oom", self.room, 2))
+        who = line((self.therapist, 3), ("R&oom", self.room, 2))
         self._add_row("therapist", "&Therapist *", who, self.therapist)
         self.repeat.add_rows(self.fields, self.form, self._add_row)
         self.fields.add_row("note", "&Note", self.note)
@@ -256,8 +256,8 @@ class SeriesDialog(QDialog):
         caption = QLabel("&Check each visit")
         caption.setObjectName("sectionTitle")
         caption.setBuddy(self.table)
-        self.preview_hint = _styled("hint")
-        self.preview_error = _styled("formError")
+        self.preview_hint = styled("hint")
+        self.preview_error = styled("formError")
         column.addWidget(caption)
         column.addWidget(self.preview_hint)
         column.addWidget(self.preview_error)
@@ -280,11 +280,11 @@ class SeriesDialog(QDialog):
         row.addWidget(self.tally, 1)
         column.addLayout(row)
 
-        self.warning_label = _styled("formNotice")
+        self.warning_label = styled("formNotice")
         self.read_warning = QCheckBox("I have read the &warning")
         self.read_warning.hide()
         self.override = OverridePanel(self._db)
-        self.form_error = _styled("formError")
+        self.form_error = styled("formError")
         below: tuple[QWidget, ...] = (
             self.warning_label,
             self.read_warning,

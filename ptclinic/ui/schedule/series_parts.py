@@ -38,7 +38,7 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.booking import BookingCheck
 from ptclinic.services.calendar import Clinician, RoomInfo
 from ptclinic.services.errors import DomainError
-from ptclinic.ui.schedule.booking_dialog import NEEDS_ADMINISTRATOR, _styled
+from ptclinic.ui.schedule.form_parts import NEEDS_ADMINISTRATOR, styled
 from ptclinic.ui.schedule.layout import short_date
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -265,7 +265,7 @@ class OverridePanel(QFrame):
             row.addWidget(label)
             row.addWidget(field, 1)
         box.addLayout(row)
-        self.error = _styled("fieldError")
+        self.error = styled("fieldError")
         box.addWidget(self.error)
         self.hide()
 

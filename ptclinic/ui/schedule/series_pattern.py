@@ -23,8 +23,8 @@ from ptclinic.services import recurrence
 from ptclinic.services.errors import ValidationError
 from ptclinic.services.recurrence import WeeklyPattern
 from ptclinic.ui.forms import FieldErrors
-from ptclinic.ui.schedule.booking_dialog import UNREADABLE_TIME, _line
 from ptclinic.ui.schedule.fields import DateField, TimeField
+from ptclinic.ui.schedule.form_parts import UNREADABLE_TIME, line
 from ptclinic.ui.schedule.series_parts import WeekdayBoxes
 
 DEFAULT_WEEKS = 6
@@ -122,7 +122,7 @@ class PatternFields(QObject):
         """The pattern's rows, named as the service names its fields; ``add_row`` adds a row
         of several widgets whose mnemonic goes to the last argument."""
         add_row("weekdays", "&Days *", self.weekdays, self.weekdays.boxes[0])
-        when = _line((self.first_day, 3), ("at ti&me", self.time_edit, 2))
+        when = line((self.first_day, 3), ("at ti&me", self.time_edit, 2))
         add_row("first_day", "&Starting *", when, self.first_day)
         fields.add_row("every_weeks", "&How often", self.every)
         fields.add_row("end", "How long *", self.end_box)

@@ -33,15 +33,15 @@ from ptclinic.services.availability import local_moment
 from ptclinic.services.booking import BookingCheck, BookingRequest
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
 from ptclinic.services.next_available import FreeSlot
-from ptclinic.ui.schedule.booking_dialog import (
+from ptclinic.ui.schedule.fields import DateField, TimeField
+from ptclinic.ui.schedule.form_parts import (
     CHECK_DELAY_MS,
     CHECK_TROUBLE,
     UNREADABLE_TIME,
     ScheduleChoices,
-    _line,
-    _styled,
+    line,
+    styled,
 )
-from ptclinic.ui.schedule.fields import DateField, TimeField
 from ptclinic.ui.schedule.layout import short_date
 from ptclinic.ui.schedule.series_parts import check_words, fill_therapists
 
@@ -131,14 +131,14 @@ class AlternativePicker(QDialog):
             form.addRow(caption, field)
         caption = QLabel("Or &date")
         caption.setBuddy(self.date_edit)
-        form.addRow(caption, _line((self.date_edit, 3), ("ti&me", self.time_edit, 2)))
+        form.addRow(caption, line((self.date_edit, 3), ("ti&me", self.time_edit, 2)))
         layout.addLayout(form)
 
-        self.suggestion_hint = _styled("hint")
-        self.ok_label = _styled("scheduleCheckOk")
-        self.clash_label = _styled("formError")
-        self.notice_label = _styled("formNotice")
-        self.form_error = _styled("formError")
+        self.suggestion_hint = styled("hint")
+        self.ok_label = styled("scheduleCheckOk")
+        self.clash_label = styled("formError")
+        self.notice_label = styled("formNotice")
+        self.form_error = styled("formError")
         for label in (
             self.suggestion_hint,
             self.ok_label,

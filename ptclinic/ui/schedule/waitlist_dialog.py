@@ -37,8 +37,8 @@ from ptclinic.services.patient_search import PatientSummary
 from ptclinic.services.waitlist import WaitlistItem, WaitlistWish
 from ptclinic.ui.admin.common import ServiceDialog
 from ptclinic.ui.events import events
-from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
 from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField, parse_clock
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.layout import MONTHS
 
 log = logging.getLogger(__name__)

@@ -57,7 +57,7 @@ from ptclinic.ui.admin.common import (
     describe,
 )
 from ptclinic.ui.events import events
-from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.painting import ACCENT, INK, LINE, MUTED_INK
 from ptclinic.ui.schedule.waitlist_dialog import RemoveDialog, WaitlistDialog, since_text
 

@@ -20,14 +20,14 @@ from ptclinic.services.waitlist import WaitlistWish
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.search_model import PatientSearchModel
 from ptclinic.ui.resources import style_sheet
-from ptclinic.ui.schedule.booking_dialog import (
+from ptclinic.ui.schedule.booking_dialog import BookingDialog
+from ptclinic.ui.schedule.fields import parse_clock
+from ptclinic.ui.schedule.form_parts import (
     NEEDS_ADMINISTRATOR,
     NEEDS_CONFIRMATION,
     UNREADABLE_TIME,
-    BookingDialog,
     ScheduleChoices,
 )
-from ptclinic.ui.schedule.fields import parse_clock
 from ptclinic.ui.schedule.next_available_dialog import NextAvailableDialog, slot_text
 from tests.conftest import PASSWORD
 from tests.services.conftest import CHICAGO, MONDAY

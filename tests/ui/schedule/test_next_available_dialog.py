@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ptclinic.models import ClosedDay, TimeOff
 from ptclinic.services import booking, calendar
-from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.next_available_dialog import (
     BAD_WINDOW,
     NO_DAY,

@@ -20,7 +20,7 @@ from ptclinic.services.calendar import AppointmentView
 from ptclinic.services.recurrence import Pick, SeriesRequest, WeeklyPattern
 from ptclinic.services.series_changes import SeriesScope
 from ptclinic.ui.events import events
-from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.series_change import (
     SAY_WHAT_CHANGES,
     SeriesCancelDialog,

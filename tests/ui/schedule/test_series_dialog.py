@@ -18,7 +18,7 @@ from ptclinic.models import Appointment, AppointmentSeries, ClosedDay, EpisodeOf
 from ptclinic.services import booking, calendar
 from ptclinic.services.schedule_view import AppointmentStatus
 from ptclinic.ui.events import events
-from ptclinic.ui.schedule.booking_dialog import (
+from ptclinic.ui.schedule.form_parts import (
     NEEDS_ADMINISTRATOR,
     NEEDS_CONFIRMATION,
     ScheduleChoices,

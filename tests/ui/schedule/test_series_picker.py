@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from ptclinic.services import booking, calendar
 from ptclinic.services.booking import BookingCheck
-from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.series_picker import Alternative, AlternativePicker
 from tests.services.conftest import CHICAGO, MONDAY
 from tests.ui.schedule.conftest import NOW, Clinic, at

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from ptclinic.services import calendar, patient_search, waitlist
 from ptclinic.services.waitlist import WaitlistWish
 from ptclinic.ui.events import events
-from ptclinic.ui.schedule.booking_dialog import ScheduleChoices
 from ptclinic.ui.schedule.fields import TimeField
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.waitlist_dialog import CHOOSE_PATIENT, WaitlistDialog
 from tests.services.conftest import MONDAY
 from tests.ui.schedule.conftest import Clinic
