@@ -101,46 +101,75 @@ class ScheduleToolbar(QWidget):
         left.addWidget(self.title)
         left.addWidget(self.today_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         left.addStretch(1)
-        self._right = QWidget()
-        right = QHBoxLayout(self._right)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.setSpacing(6)
-        right.addStretch(1)
+        # How to look, then what to do: beside each other, or on rows of their own.
+        self._views = QWidget()
+        views = QHBoxLayout(self._views)
+        views.setContentsMargins(0, 0, 0, 0)
+        views.setSpacing(6)
+        views.addStretch(1)
         for widget in (self.day_button, self.week_button):
-            right.addWidget(widget)
-        right.addSpacing(10)
+            views.addWidget(widget)
+        views.addSpacing(10)
         for control in (self.therapists_button, self.rooms_button, self.therapist_box):
-            right.addWidget(control)
-        right.addSpacing(10)
-        right.addWidget(self.goto_button)
-        right.addWidget(self.print_button)
-        right.addWidget(self.waitlist_button)
-        right.addWidget(self.book_button)
+            views.addWidget(control)
+        self._actions = QWidget()
+        actions = QHBoxLayout(self._actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.setSpacing(6)
+        actions.addStretch(1)
+        for widget in (self.goto_button, self.print_button, self.waitlist_button):
+            actions.addWidget(widget)
+        actions.addWidget(self.book_button)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(12)
         self._grid.setVerticalSpacing(6)
-        self._grid.addWidget(self._left, 0, 0)
-        self._grid.addWidget(self._right, 0, 1)
-        self.two_rows = False
+        self.rows = 0
+        self._arrange(1)
+
+    def _parts(self) -> tuple[QWidget, QWidget, QWidget]:
+        return self._left, self._views, self._actions
 
     def minimumSizeHint(self) -> QSize:
-        # As narrow as the wider half: below the width of both, the halves stack.
-        left, right = self._left.minimumSizeHint(), self._right.minimumSizeHint()
-        return QSize(max(left.width(), right.width()), super().minimumSizeHint().height())
+        # As narrow as the widest part: below the width of all three, they stack.
+        widest = max(part.minimumSizeHint().width() for part in self._parts())
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def _arrange(self, rows: int) -> None:
+        """One row (all three parts), two (where you are; how to look and what to do) or three
+        (each part on its own row) on a narrow window or a large text size."""
+        if rows == self.rows:
+            return
+        self.rows = rows
+        for part in self._parts():
+            self._grid.removeWidget(part)
+        left, views, actions = self._parts()
+        # (row, column, rows spanned, columns spanned) of each part
+        places: dict[int, tuple[tuple[int, int, int, int], ...]] = {
+            1: ((0, 0, 1, 1), (0, 1, 1, 1), (0, 2, 1, 1)),
+            2: ((0, 0, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1)),
+            3: ((0, 0, 1, 1), (1, 0, 1, 1), (2, 0, 1, 1)),
+        }
+        for widget, (row, column, down, across) in zip(
+            (left, views, actions), places[rows], strict=True
+        ):
+            self._grid.addWidget(widget, row, column, down, across)
+        self.updateGeometry()
+
+    @property
+    def two_rows(self) -> bool:
+        return self.rows > 1
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        needed = self._left.sizeHint().width() + self._right.sizeHint().width() + 12
-        two_rows = event.size().width() < needed
-        if two_rows != self.two_rows:
-            self.two_rows = two_rows
-            self._grid.removeWidget(self._right)
-            if two_rows:
-                self._grid.addWidget(self._right, 1, 0)
-            else:
-                self._grid.addWidget(self._right, 0, 1)
-            self.updateGeometry()
+        width = event.size().width()
+        left, views, actions = (part.sizeHint().width() for part in self._parts())
+        if width >= left + views + actions + 24:
+            self._arrange(1)
+        elif width >= views + actions + 12:
+            self._arrange(2)
+        else:
+            self._arrange(3)
 
     def _therapist_changed(self, _index: int) -> None:
         staff_id = self.therapist_box.currentData()
