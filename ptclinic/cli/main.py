@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ptclinic import __version__
 from ptclinic.cli import (
+    clinical_commands,
     db_commands,
     demo_commands,
     patient_commands,
@@ -63,7 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
         "listed on the login screen (removed when the app closes)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for module in (db_commands, user_commands, patient_commands, schedule_commands, demo_commands):
+    for module in (
+        db_commands,
+        user_commands,
+        patient_commands,
+        schedule_commands,
+        clinical_commands,  # after schedule_commands: it adds to its `print` command
+        demo_commands,
+    ):
         module.register(commands)
     return parser
 

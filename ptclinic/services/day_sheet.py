@@ -7,16 +7,13 @@ and a plain "No visits booked" rather than a blank page. Printing discloses pati
 sheet is audited as a print: once for the sheet and once per patient on it, so the audit log
 finds it under each patient too (as patient_export does for searches).
 
-Text is set in the PDF's built-in Helvetica, which needs no font files on any computer but only
-covers Western European letters: other letters are printed as their closest plain letter
-("Łukasz Żółć" as "Lukasz Zólc") rather than as black boxes. The status marks (✓ ✗ ▲) are
-drawn from the built-in symbol fonts that ReportLab substitutes for them.
+Fonts, colours, letters Helvetica lacks and page numbers: see ``pdf_style``. The status marks
+(✓ ✗ ▲) are drawn from the built-in symbol fonts that ReportLab substitutes for them.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,11 +23,8 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -53,49 +47,64 @@ from ptclinic.models.base import utcnow
 from ptclinic.services import audit
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
-from ptclinic.services.availability import WEEKDAY_NAMES, clock
+from ptclinic.services.availability import clock
 from ptclinic.services.calendar import (
     AppointmentView,
     calendar_span,
     clinician_by_username,
 )
 from ptclinic.services.clinic import ClinicInfo, get_clinic
+from ptclinic.services.pdf_style import (
+    ACCENT,
+    COLUMN_FILL,
+    FONT,
+    FONT_BOLD,
+    FOOTER_BASELINE,
+    GREYED,
+    HEADER_TOP,
+    HEADING_FILL,
+    INK,
+    MUTED,
+    PAGE_SIZE,
+    RULE,
+    SIDE_MARGIN,
+    SMALL_SIZE,
+    STRIPE,
+    PagedCanvas,
+    date_in_words,
+    draw_line,
+    markup,
+    paragraph_style,
+    printable,
+    printed_line,
+    staff_title,
+)
 from ptclinic.services.permissions import Permission, require
 
+__all__ = [
+    "CHECKBOX_SIZE",
+    "COLUMN_WIDTHS",
+    "GREYED",
+    "INK",
+    "PAGE_SIZE",
+    "SIDE_MARGIN",
+    "date_in_words",
+    "day_sheet_pdf",
+    "printable",
+]
+
 # --- layout ---------------------------------------------------------------------------------
-# The app's palette (resources/style.qss): one teal accent, dark slate ink. Every colour stays
-# readable when a black-and-white printer turns it grey.
-PAGE_SIZE = letter
-SIDE_MARGIN = 0.6 * inch
-HEADER_TOP = PAGE_SIZE[1] - 0.5 * inch
 HEADER_RULE = HEADER_TOP - 47
 CONTINUED_BASELINE = HEADER_RULE - 16
 FRAME_TOP = HEADER_RULE - 28  # room above for the "(continued)" line
 FRAME_BOTTOM = 0.75 * inch
-FOOTER_BASELINE = 0.45 * inch
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
-INK = HexColor("#1f2d33")
-MUTED = HexColor("#4a5a60")
-GREYED = HexColor("#7d8a8f")  # cancelled and missed visits
-ACCENT = HexColor("#0f7c80")
-RULE = HexColor("#c5d0d4")
-STRIPE = HexColor("#f1f5f6")
-HEADING_FILL = HexColor("#e3f1f1")
-COLUMN_FILL = HexColor("#e6ecee")
-BODY_SIZE = 9.0
 DATE_SIZE = 17.0
-SMALL_SIZE = 7.5
 CHECKBOX_SIZE = 11.0
 # In, time, patient, visit, room, phone, status: 7.3 inches of Letter between the margins.
 COLUMN_WIDTHS = (28.0, 46.0, 148.0, 100.0, 62.0, 74.0, 67.6)
 COLUMN_TITLES = ("In", "Time", "Patient", "Visit", "Room", "Phone", "Status")
 # Start a therapist's section on a new page unless its heading and a few visits fit here.
 SECTION_MIN_HEIGHT = 1.6 * inch
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
 STATUS_MARKS = {
     AppointmentStatus.SCHEDULED.value: "Scheduled",  # printed muted: the box is what matters
@@ -109,74 +118,24 @@ LATE_CANCEL_MARK = "✗ Late cancel"
 NOTE_MAX_CHARS = 160
 NOT_SHOWN = "—"  # an empty cell that was looked at, not forgotten
 
-
-def _style(name: str, **kw: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {
-        "fontName": FONT,
-        "fontSize": BODY_SIZE,
-        "leading": 11,
-        "textColor": INK,
-    }
-    return ParagraphStyle(name, **(base | kw))
-
-
-BODY = _style("body")
-SMALL = _style("small", fontSize=SMALL_SIZE, leading=9.2, textColor=MUTED)
-COLUMN = _style("column", fontName=FONT_BOLD, fontSize=7.5, leading=9, textColor=MUTED)
-HEADING = _style("heading", fontName=FONT_BOLD, fontSize=12.5, leading=15)
-HEADING_NOTE = _style("heading_note", fontSize=8.5, leading=15, textColor=MUTED, alignment=TA_RIGHT)
-EMPTY_TITLE = _style("empty", fontName=FONT_BOLD, fontSize=16, leading=20, alignment=TA_CENTER)
-EMPTY_NOTE = _style("empty_note", fontSize=10, leading=13, textColor=MUTED, alignment=TA_CENTER)
-SCHEDULED = _style("scheduled", textColor=MUTED)
-NOTICE = _style("notice", fontName=FONT_BOLD, fontSize=9.5, leading=12)
-
-
-# --- words ----------------------------------------------------------------------------------
-
-
-def date_in_words(day: date) -> str:
-    """ "Monday, December 7, 2026", in English whatever the computer's locale."""
-    return f"{WEEKDAY_NAMES[day.weekday()]}, {MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
-
-
-_FOLDED = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i"})
-
-
-def printable(text: str) -> str:
-    """``text`` with each letter Helvetica cannot show replaced by its nearest one it can:
-    accents it lacks are dropped ("ễ" becomes "ê", "ż" becomes "z"), "?" when nothing is left."""
-
-    def fold(ch: str) -> str:
-        try:
-            ch.encode("cp1252")  # the built-in fonts' encoding
-            return ch
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch.translate(_FOLDED))
-        # Drop accents from the last one back, keeping those the font has ("ễ" → "ê", not "e").
-        for keep in range(len(decomposed), 0, -1):
-            candidate = unicodedata.normalize("NFC", decomposed[:keep])
-            try:
-                candidate.encode("cp1252")
-                return candidate
-            except UnicodeEncodeError:
-                continue
-        return "?"
-
-    return "".join(fold(ch) for ch in unicodedata.normalize("NFC", text))
-
-
-def _text(text: str) -> str:
-    """Data as Paragraph markup: printable, and never read as markup ("A & B", "<x>")."""
-    return escape(printable(text))
+BODY = paragraph_style("body")
+SMALL = paragraph_style("small", fontSize=SMALL_SIZE, leading=9.2, textColor=MUTED)
+COLUMN = paragraph_style("column", fontName=FONT_BOLD, fontSize=7.5, leading=9, textColor=MUTED)
+HEADING = paragraph_style("heading", fontName=FONT_BOLD, fontSize=12.5, leading=15)
+HEADING_NOTE = paragraph_style(
+    "heading_note", fontSize=8.5, leading=15, textColor=MUTED, alignment=TA_RIGHT
+)
+EMPTY_TITLE = paragraph_style(
+    "empty", fontName=FONT_BOLD, fontSize=16, leading=20, alignment=TA_CENTER
+)
+EMPTY_NOTE = paragraph_style(
+    "empty_note", fontSize=10, leading=13, textColor=MUTED, alignment=TA_CENTER
+)
+SCHEDULED = paragraph_style("scheduled", textColor=MUTED)
+NOTICE = paragraph_style("notice", fontName=FONT_BOLD, fontSize=9.5, leading=12)
 
 
 # --- who and what ---------------------------------------------------------------------------
-
-
-def _title(full_name: str, credentials: str) -> str:
-    """ "Dana Lee, PT, DPT" """
-    return f"{full_name}, {credentials}" if credentials else full_name
 
 
 def _titles(db: Database, staff_ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -185,7 +144,9 @@ def _titles(db: Database, staff_ids: set[int]) -> dict[int, tuple[str, str]]:
         rows = session.execute(
             select(Staff.id, Staff.full_name, Staff.credentials).where(Staff.id.in_(staff_ids))
         )
-        return {staff_id: (name.lower(), _title(name, creds)) for staff_id, name, creds in rows}
+        return {
+            staff_id: (name.lower(), staff_title(name, creds)) for staff_id, name, creds in rows
+        }
 
 
 @dataclass(frozen=True)
@@ -231,8 +192,9 @@ def day_sheet_pdf(
         _Section(titles[staff_id][1], by_therapist[staff_id])
         for staff_id in sorted(by_therapist, key=lambda i: (titles[i][0], i))
     ]
-    for_whom = _title(therapist.full_name, therapist.credentials) if therapist else "all therapists"
-    printed_at = (now or utcnow()).astimezone(zone)
+    for_whom = (
+        staff_title(therapist.full_name, therapist.credentials) if therapist else "all therapists"
+    )
     pdf = _render(
         _Sheet(
             clinic=clinic,
@@ -240,8 +202,7 @@ def day_sheet_pdf(
             day=day,
             for_whom=for_whom,
             closed_reason=span.closed_reasons.get(day),
-            printed=f"Printed {MONTH_NAMES[printed_at.month - 1][:3]} {printed_at.day}, "
-            f"{printed_at.year}, {printed_at:%H:%M} by {actor.full_name}",
+            printed=printed_line(now or utcnow(), zone, actor.full_name),
             overview=for_whom[:1].upper()
             + for_whom[1:]
             + (f": {_heading_note(visits, zone)}" if visits else ""),
@@ -292,11 +253,11 @@ class _Sheet:
         room = right - SIDE_MARGIN - stringWidth(day, FONT_BOLD, DATE_SIZE) - 18
         canvas.saveState()
         canvas.setFillColor(INK)
-        _draw_line(canvas, HEADER_TOP - 13, self.clinic.name, FONT_BOLD, 13, room)
+        draw_line(canvas, HEADER_TOP - 13, self.clinic.name, FONT_BOLD, 13, room)
         contact = "  ·  ".join(p for p in (self.clinic.address, self.clinic.phone) if p)
         canvas.setFillColor(MUTED)
-        _draw_line(canvas, HEADER_TOP - 27, contact, FONT, 8.5, room)
-        _draw_line(canvas, HEADER_TOP - 39, self.overview, FONT, 8.5, room)
+        draw_line(canvas, HEADER_TOP - 27, contact, FONT, 8.5, room)
+        draw_line(canvas, HEADER_TOP - 39, self.overview, FONT, 8.5, room)
         canvas.setFillColor(ACCENT)
         canvas.setFont(FONT_BOLD, 8)
         canvas.drawRightString(right, HEADER_TOP - 9, "DAY SHEET", charSpace=1.2)
@@ -311,7 +272,7 @@ class _Sheet:
         canvas.line(SIDE_MARGIN, FOOTER_BASELINE + 11, right, FOOTER_BASELINE + 11)
         canvas.setFillColor(MUTED)
         footer = f"{self.printed}  ·  Confidential: contains patient information"
-        _draw_line(canvas, FOOTER_BASELINE, footer, FONT, 7.5, right - SIDE_MARGIN - 80)
+        draw_line(canvas, FOOTER_BASELINE, footer, FONT, 7.5, right - SIDE_MARGIN - 80)
         canvas.restoreState()
 
     @staticmethod
@@ -326,50 +287,12 @@ class _Sheet:
             canvas.restoreState()
 
 
-def _draw_line(canvas: Any, y: float, text: str, font: str, size: float, width: float) -> None:
-    """One line from the left margin, made smaller (to 70 %) and then cut short with "…" until
-    it fits ``width``: a long clinic or staff name must not run into its neighbour."""
-    text, smallest = printable(text), size * 0.7
-    while size > smallest and stringWidth(text, font, size) > width:
-        size -= 0.25
-    if stringWidth(text, font, size) > width:
-        while text and stringWidth(text + "…", font, size) > width:
-            text = text[:-1]
-        text = text.rstrip() + "…"
-    canvas.setFont(font, size)
-    canvas.drawString(SIDE_MARGIN, y, text)
-
-
-class _PagedCanvas(Canvas):  # type: ignore[misc]
-    """Holds every page back until the document ends, so each can say "Page 2 of 3"."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.setFont(FONT_BOLD, 8)
-            self.setFillColor(INK)
-            self.drawRightString(
-                PAGE_SIZE[0] - SIDE_MARGIN, FOOTER_BASELINE, f"Page {number} of {total}"
-            )
-            super().showPage()
-        super().save()
-
-
 class _SectionHeading(Table):  # type: ignore[misc]
     """A therapist's name over their visits; the page header repeats it on the next pages."""
 
     def __init__(self, title: str, note: str) -> None:
         super().__init__(
-            [[Paragraph(_text(title), HEADING), Paragraph(_text(note), HEADING_NOTE)]],
+            [[Paragraph(markup(title), HEADING), Paragraph(markup(note), HEADING_NOTE)]],
             colWidths=[sum(COLUMN_WIDTHS) * 0.62, sum(COLUMN_WIDTHS) * 0.38],
         )
         self.title = title
@@ -440,22 +363,22 @@ def _row(visit: AppointmentView, zone: ZoneInfo) -> tuple[list[Any], Color | Non
     def strike(markup: str) -> str:
         return f"<strike>{markup}</strike>" if status == AppointmentStatus.CANCELLED else markup
 
-    patient = [strike(f"<b>{_text(visit.patient_name)}</b>")]
-    details = [f"Chart {_text(visit.chart_number)}"]
+    patient = [strike(f"<b>{markup(visit.patient_name)}</b>")]
+    details = [f"Chart {markup(visit.chart_number)}"]
     if visit.note:
         note = visit.note
         if len(note) > NOTE_MAX_CHARS:  # at a word's end, so no word is printed half
             note = note[: NOTE_MAX_CHARS + 1].rsplit(maxsplit=1)[0].rstrip(" ,;.") + "…"
-        details.append(f"<i>{_text(note)}</i>")
-    visit_type = [_text(visit.visit_label)]
+        details.append(f"<i>{markup(note)}</i>")
+    visit_type = [markup(visit.visit_label)]
     if count := visit.visit_count_text():
-        visit_type.append(f'<font size="{SMALL_SIZE}">{_text(count)}</font>')
+        visit_type.append(f'<font size="{SMALL_SIZE}">{markup(count)}</font>')
     late = visit.late_cancel and status == AppointmentStatus.CANCELLED
     mark = LATE_CANCEL_MARK if late else STATUS_MARKS[status.value]
     muted = status == AppointmentStatus.SCHEDULED
     status_cell: list[Any] = [Paragraph(escape(mark), SCHEDULED if muted else ink)]
     if visit.cancel_reason and status == AppointmentStatus.CANCELLED:
-        status_cell.append(Paragraph(_text(visit.cancel_reason), small))
+        status_cell.append(Paragraph(markup(visit.cancel_reason), small))
     check_in: Any = "" if gone else _CheckBox(ticked=status != AppointmentStatus.SCHEDULED)
     cells = [
         check_in,
@@ -465,8 +388,8 @@ def _row(visit: AppointmentView, zone: ZoneInfo) -> tuple[list[Any], Color | Non
         ],
         [Paragraph(patient[0], ink), Paragraph("<br/>".join(details), small)],
         Paragraph("<br/>".join(visit_type), ink),
-        Paragraph(_text(visit.room_name) or NOT_SHOWN, ink),
-        Paragraph(_text(visit.patient_phone) or NOT_SHOWN, ink),
+        Paragraph(markup(visit.room_name) or NOT_SHOWN, ink),
+        Paragraph(markup(visit.patient_phone) or NOT_SHOWN, ink),
         status_cell,
     ]
     return cells, None if gone else HexColor(visit.colour)
@@ -560,7 +483,7 @@ def _render(sheet: _Sheet, sections: list[_Section], *, page_per_therapist: bool
         text = f"The clinic is marked closed on this day{why}."
         if sections:
             text += " The visits below still need moving."
-        story += [_boxed([Paragraph(_text(text), NOTICE)], fill=white, padding=6), Spacer(1, 10)]
+        story += [_boxed([Paragraph(markup(text), NOTICE)], fill=white, padding=6), Spacer(1, 10)]
     if not sections:
         story.append(
             _boxed(
@@ -568,7 +491,7 @@ def _render(sheet: _Sheet, sections: list[_Section], *, page_per_therapist: bool
                     Paragraph("No visits booked", EMPTY_TITLE),
                     Spacer(1, 4),
                     Paragraph(
-                        _text(f"for {sheet.for_whom} on {date_in_words(sheet.day)}"), EMPTY_NOTE
+                        markup(f"for {sheet.for_whom} on {date_in_words(sheet.day)}"), EMPTY_NOTE
                     ),
                 ],
                 fill=STRIPE,
@@ -585,5 +508,5 @@ def _render(sheet: _Sheet, sections: list[_Section], *, page_per_therapist: bool
             Spacer(1, 4),
             _visits_table(section.visits, sheet.zone),
         ]
-    doc.build(story, canvasmaker=_PagedCanvas)
+    doc.build(story, canvasmaker=PagedCanvas)
     return buffer.getvalue()

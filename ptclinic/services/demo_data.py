@@ -2,7 +2,9 @@
 
 ``generate_demo_data`` fills an empty database (no clinic settings, no staff): clinic settings, a
 staff roster with known demo passwords, rooms, patients with plausible demographics, episodes of
-care, and years of appointments (see ``demo_schedule``). Bulk rows go in with SQLAlchemy Core
+care with their referral, payer and diagnoses, years of appointments (see ``demo_schedule``), and
+a few hundred intake evaluations of the most recent low back and SI joint episodes (see
+``demo_clinical``). Bulk rows go in with SQLAlchemy Core
 ``insert()`` executed over lists of dicts in chunks, all in one transaction: 50,000 patients and
 ten years of appointments take minutes, not hours, and a failure leaves nothing behind.
 Search keys come from the same helpers the patient services use, chart numbers follow the
@@ -28,6 +30,7 @@ from ptclinic.models import (
     Appointment,
     ClinicSettings,
     Counter,
+    EpisodeDiagnosis,
     EpisodeOfCare,
     Patient,
     Role,
@@ -38,6 +41,14 @@ from ptclinic.models.base import utcnow
 from ptclinic.services import audit
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.clinic import ClinicInfo
+from ptclinic.services.demo_clinical import (
+    PatientNote,
+    add_current_evaluations,
+    add_signed_evaluations,
+    describe,
+    diagnosis_rows,
+    episode_columns,
+)
 from ptclinic.services.demo_extras import add_schedule_extras
 from ptclinic.services.demo_people import (
     BASE_ROOMS,
@@ -100,6 +111,7 @@ class DemoSummary:
     series: int = 0
     waiting: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    evaluations: dict[str, int] = field(default_factory=dict)  # by status
 
 
 def validate_options(options: DemoOptions) -> None:
@@ -144,7 +156,8 @@ def generate_demo_data(
         first_day = today - timedelta(days=round(options.years * 365.25))
         last_day = today + timedelta(days=options.days_ahead)
         opened = datetime.combine(first_day - timedelta(days=30), datetime.min.time(), UTC)
-        builder = _Builder(session, rng, now, opened)
+        # The clinical records draw from their own generator: the schedule stays as it was.
+        builder = _Builder(session, rng, now, opened, random.Random(f"{options.seed}-clinical"))
         builder.add_staff(BASE_ROSTER)
         room_ids = builder.add_rooms(BASE_ROOMS)
         say(f"Staff and rooms: {len(builder.staff)} staff, {len(room_ids)} rooms")
@@ -160,13 +173,17 @@ def generate_demo_data(
             extra_room += 1
         clinicians = make_clinicians(rng, clinician_ids, pts)
         assign_clinicians(rng, episodes, pts, ptas)
-        builder.add_episodes(episodes, clinician_ids)
-        say(f"Episodes of care: {len(episodes):,} (caseload: {pts} therapists, {ptas} assistants)")
+        diagnoses = builder.add_episodes(episodes, clinician_ids, today)
+        say(
+            f"Episodes of care: {len(episodes):,} (caseload: {pts} therapists, {ptas} "
+            f"assistants), {diagnoses:,} diagnoses"
+        )
         simulation = ScheduleSimulation(
             rng, clinicians, room_ids, episodes, zone, first_day, last_day, now
         )
         appointments = builder.add_appointments(simulation, say)
         builder.mark_open_episodes(episodes)
+        clinical = add_signed_evaluations(builder.conn, builder.clinical_rng, zone, today, now)
         builder.set_chart_counter(options.patients)
         audit.record(
             session,
@@ -183,6 +200,8 @@ def generate_demo_data(
         f"Around today: {extras.series} recurring series ({extras.series_visits} visits), "
         f"{extras.waiting} on the waitlist, {extras.closed_days} holidays closed"
     )
+    add_current_evaluations(db, builder.clinical_rng, clinical)
+    say(describe(clinical))
     return DemoSummary(
         patients=options.patients,
         episodes=len(episodes),
@@ -199,6 +218,7 @@ def generate_demo_data(
         series=extras.series,
         waiting=extras.waiting,
         logins=builder.logins,
+        evaluations=dict(clinical.statuses),
     )
 
 
@@ -232,8 +252,17 @@ def _caseload_split(episodes: list[Episode], first_day: date, last_day: date) ->
 class _Builder:
     """Inserts the generated rows inside one session's transaction."""
 
-    def __init__(self, session: Session, rng: random.Random, now: datetime, opened: datetime):
+    def __init__(
+        self,
+        session: Session,
+        rng: random.Random,
+        now: datetime,
+        opened: datetime,
+        clinical_rng: random.Random,
+    ):
         self.session, self.rng, self.now, self.opened = session, rng, now, opened
+        self.clinical_rng = clinical_rng
+        self.notes: list[PatientNote] = []  # per patient, what their episodes take from them
         self.conn = session.connection()
         self.staff: list[tuple[int, DemoStaff]] = []
         self.logins: list[tuple[str, str, str]] = []
@@ -329,12 +358,22 @@ class _Builder:
                 )
                 rows.append(row)
                 facts.append((arrival, fact))
+                self.notes.append(
+                    PatientNote(
+                        row["sex"],
+                        row["date_of_birth"],
+                        row["referring_physician"],
+                        fact.payer_kind,
+                    )
+                )
             self.patient_ids += self._insert(table, rows, returning=True)
             say(f"Patients: {len(self.patient_ids):,} of {count:,}")
         return facts
 
-    def add_episodes(self, episodes: list[Episode], clinician_ids: list[int]) -> None:
-        table = EpisodeOfCare.__table__
+    def add_episodes(self, episodes: list[Episode], clinician_ids: list[int], today: date) -> int:
+        """Insert the episodes with their referral, onset, payer and diagnoses; returns how
+        many diagnoses."""
+        table, diagnoses = EpisodeOfCare.__table__, 0
         for start in range(0, len(episodes), CHUNK_ROWS):
             chunk = episodes[start : start + CHUNK_ROWS]
             rows = []
@@ -342,11 +381,19 @@ class _Builder:
                 episode.patient_id = self.patient_ids[episode.patient_index]
                 referred = date.fromordinal(episode.arrival)
                 created = datetime(referred.year, referred.month, referred.day, 15, tzinfo=UTC)
+                clinical = episode_columns(
+                    self.clinical_rng,
+                    episode.title,
+                    referred,
+                    self.notes[episode.patient_index],
+                    today,
+                )
+                episode.title = clinical["title"]
                 rows.append(
-                    {
+                    clinical
+                    | {
                         "patient_id": episode.patient_id,
                         "primary_therapist_id": clinician_ids[episode.evaluator],
-                        "title": episode.title,
                         "start_date": referred,
                         "authorized_visits": episode.authorised,
                         "status": "closed",  # the ones still open are marked after scheduling
@@ -355,8 +402,13 @@ class _Builder:
                     }
                 )
             ids = self._insert(table, rows, returning=True)
+            codes: list[dict[str, Any]] = []
             for episode, episode_id in zip(chunk, ids, strict=True):
                 episode.id = episode_id
+                codes += diagnosis_rows(self.clinical_rng, episode_id, episode.title)
+            self._insert(EpisodeDiagnosis.__table__, codes, returning=False)
+            diagnoses += len(codes)
+        return diagnoses
 
     def add_appointments(self, simulation: ScheduleSimulation, say: Progress) -> int:
         table, total, year = Appointment.__table__, 0, 0

@@ -15,15 +15,22 @@ from ptclinic.models import (
     AuditEvent,
     ClinicSettings,
     Counter,
+    EpisodeDiagnosis,
     EpisodeOfCare,
+    Evaluation,
+    OutcomeResult,
     Patient,
     Staff,
 )
-from ptclinic.services import auth, patients
+from ptclinic.services import auth, demo_clinical, episodes, evaluation_records, patients
 from ptclinic.services.actor import Actor
 from ptclinic.services.demo_data import DEMO_LOGINS, DemoOptions, DemoSummary, generate_demo_data
 from ptclinic.services.demo_people import random_npi
+from ptclinic.services.diagnoses import diagnosis
+from ptclinic.services.episodes import validate_episode
 from ptclinic.services.errors import ConflictError, ValidationError
+from ptclinic.services.evaluation_form import validate_content
+from ptclinic.services.pathway import episode_pathway
 from ptclinic.services.patient_fields import PatientInput, validate_patient
 from ptclinic.services.patients import CHART_COUNTER
 from ptclinic.services.text import digits, search_key
@@ -223,8 +230,14 @@ def test_same_seed_same_data(tmp_path: Path) -> None:
                 ).all()
             )
             names.append(session.execute(select(Appointment.starts_at)).all())
+            names.append(
+                session.execute(
+                    select(Evaluation.episode_id, Evaluation.status, Evaluation.content)
+                ).all()
+            )
         db.dispose()
-    assert names[0] == names[2] and names[1] == names[3]
+    assert names[0] == names[3] and names[1] == names[4] and names[2] == names[5]
+    assert names[2]  # evaluations too
 
 
 def test_npis_carry_a_valid_luhn_check_digit() -> None:
@@ -252,3 +265,95 @@ def test_the_schedule_around_today_has_series_a_waitlist_and_holidays(db: Databa
     assert all(s.rrule.startswith("FREQ=WEEKLY") for s in series)
     assert waiting == demo.waiting >= 1
     assert date(2025, 12, 25) in closed  # Christmas falls in the demo's span
+
+
+def test_episodes_carry_referral_payer_and_listed_diagnoses(
+    db: Database, demo: DemoSummary
+) -> None:
+    today = NOW.astimezone(ZoneInfo("America/Chicago")).date()
+    desk = auth.authenticate(db, "frontdesk", "frontdesk-demo")
+    with db.session() as session:
+        rows = list(session.scalars(select(EpisodeOfCare)))
+        coded = session.execute(
+            select(EpisodeOfCare.title, EpisodeDiagnosis.code, EpisodeDiagnosis.description).join(
+                EpisodeDiagnosis, EpisodeDiagnosis.episode_id == EpisodeOfCare.id
+            )
+        ).all()
+    for row in rows:  # every episode as the episode service would have stored it
+        record = episodes.episode(db, desk, row.id)
+        with db.session() as session:
+            patient = session.get(Patient, row.patient_id)
+            assert patient is not None
+            assert validate_episode(session, record.as_input(), today, patient) == record.as_input()
+    assert sum(bool(r.referring_physician) for r in rows) > 0.8 * len(rows)
+    assert all(r.referral_date is not None for r in rows if r.referring_physician)
+    assert len({r.payer_type for r in rows}) >= 5
+    assert all(r.payer_type == "workers_comp" for r in rows if r.title.startswith("Work injury"))
+    assert {title for title, _c, _d in coded} <= set(demo_clinical.DIAGNOSES)
+    assert all(diagnosis(code).description == text for _t, code, text in coded)
+    assert len(coded) > 30
+
+
+def test_evaluations_in_varied_classifications_as_the_services_sign_them(
+    db: Database, demo: DemoSummary
+) -> None:
+    with db.session() as session:
+        rows = session.execute(
+            select(Evaluation, EpisodeOfCare.primary_therapist_id, Staff.username)
+            .join(EpisodeOfCare, EpisodeOfCare.id == Evaluation.episode_id)
+            .join(Staff, Staff.id == Evaluation.therapist_id)
+        ).all()
+        results = Tally(
+            session.scalars(
+                select(OutcomeResult.evaluation_id).where(OutcomeResult.evaluation_id.is_not(None))
+            )
+        )
+    statuses = Tally(evaluation.status for evaluation, _p, _u in rows)
+    assert statuses == demo.evaluations and sum(statuses.values()) <= demo_clinical.EVALUATIONS
+    assert statuses["signed"] > 30 and statuses["awaiting_cosign"] >= 1 and statuses["draft"] >= 1
+    signed = [(e, user) for e, _p, user in rows if e.status != "draft"]
+    assert {e.classification for e, _u in signed} == {"mobility", "stability", "calm_load"}
+    therapist = auth.authenticate(db, "therapist", "therapist-demo")
+    for evaluation, _user in signed:
+        record = evaluation_records.episode_evaluation(db, therapist, evaluation.episode_id)
+        assert record is not None and validate_content(record.content) == record.content
+        # Age only decides whether to remind of the inflammatory screen, not what signing needs.
+        assert evaluation_records.signing_problems(record, age=40) == {}
+        assert record.classification == record.content["assessment"]["classification"]
+        assert results[evaluation.id] >= 2  # the intake measures became results
+    waiting = [(e, user) for e, user in signed if e.status == "awaiting_cosign"]
+    assert all(user == "student" and e.cosign_required for e, user in waiting)
+    cosigned = [e for e, _u in signed if e.cosigned_by_id is not None]
+    assert all(e.cosign_required and e.status == "signed" for e in cosigned)
+    drafts = [(e, user) for e, _p, user in rows if e.status == "draft"]
+    assert "therapist" in {user for _e, user in drafts}  # the demo therapist has one to finish
+    assert all(e.therapist_id == primary for e, primary, _u in rows if e.status == "draft")
+
+
+def test_open_episodes_are_measured_again_so_the_pathway_shows_progress_and_stalls(
+    db: Database,
+) -> None:
+    generate_demo_data(db, DemoOptions(patients=600, years=0.5, seed=5), now=NOW)
+    today = NOW.astimezone(ZoneInfo("America/Chicago")).date()
+    with db.session() as session:
+        later = session.execute(
+            select(OutcomeResult.taken_on, Evaluation.evaluated_on, EpisodeOfCare.status)
+            .join(Evaluation, Evaluation.episode_id == OutcomeResult.episode_id)
+            .join(EpisodeOfCare, EpisodeOfCare.id == OutcomeResult.episode_id)
+            .where(OutcomeResult.evaluation_id.is_(None))
+        ).all()
+        evaluated_open = session.scalars(
+            select(Evaluation.episode_id)
+            .join(EpisodeOfCare, EpisodeOfCare.id == Evaluation.episode_id)
+            .where(EpisodeOfCare.status == "open", Evaluation.status == "signed")
+        ).all()
+    assert later and all(status == "open" for _t, _e, status in later)
+    assert all(
+        26 <= (taken - evaluated).days <= 28 and taken <= today for taken, evaluated, _s in later
+    )
+    therapist = auth.authenticate(db, "therapist", "therapist-demo")
+    prompts = Tally(
+        episode_pathway(db, therapist, episode, today=today).consider_referral
+        for episode in evaluated_open
+    )
+    assert prompts[True] >= 1 and prompts[False] >= 1
