@@ -1,9 +1,8 @@
 """`ptclinic print evaluation`: a patient's intake evaluation and plan of care as a PDF for the
 referring physician.
 
-Added to the `print` command that `schedule_commands` sets up (the day sheet's), so both
-documents are under one `ptclinic print`. Like the day sheet it logs in as --user, is audited as
-a print and never overwrites an existing file unless --force is given.
+One of the documents of `ptclinic print` (see `print_commands`). Like the day sheet it logs in as
+--user, is audited as a print and never overwrites an existing file unless --force is given.
 """
 
 from __future__ import annotations
@@ -18,35 +17,11 @@ from ptclinic.cli.common import (
     log_in,
     open_database,
 )
-from ptclinic.cli.schedule_commands import _add_output_and_login, _output_path, _write
-
-PRINT_SUMMARY = "print the day sheet or an evaluation to a PDF file (audited)"
+from ptclinic.cli.output_files import add_output_and_login, output_path, write_file
 
 
-def _print_documents(
-    commands: Actions[argparse.ArgumentParser],
-) -> Actions[argparse.ArgumentParser]:
-    """The document choices of `ptclinic print`: the day sheet's command, found in the parser
-    (argparse offers no public way back to it), or made here when it is not registered."""
-    printing = commands.choices.get("print")
-    if printing is None:
-        printing = add_command(
-            commands,
-            "print",
-            summary=PRINT_SUMMARY,
-            description="Print documents to PDF files. Every print logs in as --user and is "
-            "recorded in the audit log.",
-            example_lines=["ptclinic print evaluation --patient 10023 --out eval.pdf --user dlee"],
-        )
-        return printing.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
-    for action in printing._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("`ptclinic print` has no document choices")  # a programming error
-
-
-def register(commands: Actions[argparse.ArgumentParser]) -> None:
-    documents = _print_documents(commands)
+def add_evaluation(documents: Actions[argparse.ArgumentParser]) -> None:
+    """`ptclinic print evaluation`."""
     evaluation = add_command(
         documents,
         "evaluation",
@@ -79,7 +54,7 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
         help="the episode of care whose evaluation to print (default: the patient's latest "
         "episode with an evaluation)",
     )
-    _add_output_and_login(evaluation, "the PDF file to write, e.g. evaluation.pdf")
+    add_output_and_login(evaluation, "the PDF file to write, e.g. evaluation.pdf")
     evaluation.set_defaults(handler=run_evaluation)
 
 
@@ -98,7 +73,7 @@ def _episode_id(text: str) -> int:
 def run_evaluation(args: argparse.Namespace) -> int:
     from ptclinic.services.evaluation_report import evaluation_report_pdf, evaluation_to_print
 
-    out = _output_path(args.out, force=args.force)
+    out = output_path(args.out, force=args.force)
     db = open_database(args)
     try:
         actor = log_in(db, args.user, Passwords(args.password_stdin), "Printing an evaluation")
@@ -106,7 +81,7 @@ def run_evaluation(args: argparse.Namespace) -> int:
         pdf = evaluation_report_pdf(db, actor, chosen.evaluation_id, channel="command line")
     finally:
         db.dispose()
-    _write(out, pdf, force=args.force)
+    write_file(out, pdf, force=args.force)
     draft = " It is a DRAFT, not signed yet." if chosen.is_draft else ""
     print(
         f"Saved the evaluation of {chosen.patient_name} (chart {chosen.chart_number}), episode "

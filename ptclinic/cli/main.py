@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ptclinic import __version__
 from ptclinic.cli import (
-    clinical_commands,
     db_commands,
     demo_commands,
     patient_commands,
+    print_commands,
     schedule_commands,
     user_commands,
 )
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         user_commands,
         patient_commands,
         schedule_commands,
-        clinical_commands,  # after schedule_commands: it adds to its `print` command
+        print_commands,
         demo_commands,
     ):
         module.register(commands)

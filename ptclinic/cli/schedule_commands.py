@@ -1,4 +1,5 @@
-"""`ptclinic print day-sheet` and `ptclinic export ics`: the schedule on paper and on a phone.
+"""`ptclinic print day-sheet` and `ptclinic export ics`: the schedule on paper and on a phone
+(`print_commands` gathers the printed documents under `ptclinic print`).
 
 Both log in as --user, are limited to what that user's role may do and are audited (a print, an
 export). Neither overwrites an existing file unless --force is given: a day sheet or calendar
@@ -8,10 +9,7 @@ saved earlier may be the only copy of what the day looked like then.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 from datetime import date
-from pathlib import Path
 
 from ptclinic.cli.common import (
     EXIT_OK,
@@ -22,6 +20,7 @@ from ptclinic.cli.common import (
     log_in,
     open_database,
 )
+from ptclinic.cli.output_files import add_output_and_login, output_path, write_file
 
 _LOG_IN_HELP = (
     "Logs in as --user (password asked on the terminal, or one line of standard input with "
@@ -29,18 +28,10 @@ _LOG_IN_HELP = (
 )
 
 
-def register(commands: Actions[argparse.ArgumentParser]) -> None:
-    printing = add_command(
-        commands,
-        "print",
-        summary="print the day sheet to a PDF file (audited)",
-        description="Print schedule documents to PDF files. Every print logs in as --user and "
-        "is recorded in the audit log.",
-        example_lines=["ptclinic print day-sheet --date 2026-12-07 --out monday.pdf --user desk"],
-    )
-    actions = printing.add_subparsers(dest="print_command", metavar="DOCUMENT", required=True)
+def add_day_sheet(documents: Actions[argparse.ArgumentParser]) -> None:
+    """`ptclinic print day-sheet`."""
     sheet = add_command(
-        actions,
+        documents,
         "day-sheet",
         summary="one day's visits per therapist, with a check-in column",
         description="Save the day sheet for one day as a PDF (Letter, portrait): every "
@@ -70,9 +61,11 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="start each therapist on a new page, to hand out (default: sections follow on)",
     )
-    _add_output_and_login(sheet, "the PDF file to write, e.g. day-sheet.pdf")
+    add_output_and_login(sheet, "the PDF file to write, e.g. day-sheet.pdf")
     sheet.set_defaults(handler=run_day_sheet)
 
+
+def register(commands: Actions[argparse.ArgumentParser]) -> None:
     export = add_command(
         commands,
         "export",
@@ -109,26 +102,15 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
     ics.add_argument(
         "--to", dest="last", metavar="YYYY-MM-DD", help="last day (default: 8 weeks after --from)"
     )
-    _add_output_and_login(ics, "the iCalendar file to write, e.g. dlee.ics")
+    add_output_and_login(ics, "the iCalendar file to write, e.g. dlee.ics")
     ics.set_defaults(handler=run_ics)
-
-
-def _add_output_and_login(parser: argparse.ArgumentParser, out_help: str) -> None:
-    parser.add_argument("--out", metavar="FILE", required=True, help=out_help)
-    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
-    parser.add_argument("--user", metavar="USERNAME", help="who is doing it (required)")
-    parser.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the user's password from the first line of standard input",
-    )
 
 
 def run_day_sheet(args: argparse.Namespace) -> int:
     from ptclinic.services.clinic import clinic_today
     from ptclinic.services.day_sheet import date_in_words, day_sheet_pdf
 
-    out = _output_path(args.out, force=args.force)
+    out = output_path(args.out, force=args.force)
     day = _parse_date(args.date, "--date")
     db = open_database(args)
     try:
@@ -144,7 +126,7 @@ def run_day_sheet(args: argparse.Namespace) -> int:
         )
     finally:
         db.dispose()
-    _write(out, pdf, force=args.force)
+    write_file(out, pdf, force=args.force)
     whom = f"therapist {args.therapist.strip().lower()}" if args.therapist else "all therapists"
     print(f"Saved the day sheet for {date_in_words(day)} ({whom}) to {out}.")
     return EXIT_OK
@@ -154,7 +136,7 @@ def run_ics(args: argparse.Namespace) -> int:
     from ptclinic.services.clinic import clinic_today
     from ptclinic.services.ics_export import default_range, therapist_calendar_ics
 
-    out = _output_path(args.out, force=args.force)
+    out = output_path(args.out, force=args.force)
     first = _parse_date(args.first, "--from")
     last = _parse_date(args.last, "--to")
     db = open_database(args)
@@ -165,7 +147,7 @@ def run_ics(args: argparse.Namespace) -> int:
         ics = therapist_calendar_ics(db, actor, args.therapist, first, last, channel="command line")
     finally:
         db.dispose()
-    _write(out, ics, force=args.force)
+    write_file(out, ics, force=args.force)
     # Counted in the file itself, so the number is what the phone will show.
     visits = ics.count(b"BEGIN:VEVENT")
     print(
@@ -184,53 +166,3 @@ def _parse_date(text: str | None, option: str) -> date | None:
         raise CommandError(
             f"{option} “{text}” is not a date: write it as YYYY-MM-DD, e.g. 2026-12-07."
         ) from None
-
-
-def _output_path(text: str, *, force: bool) -> Path:
-    """Checked before the password is asked, so a typo costs nothing."""
-    path = Path(text).expanduser()
-    if path.is_dir():
-        raise CommandError(f"{path} is a folder: give a file name inside it for --out.")
-    if not path.parent.is_dir():
-        raise CommandError(f"The folder {path.parent} does not exist: create it first.")
-    if path.exists() and not force:
-        raise CommandError(
-            f"{path} already exists and was left as it is. Choose another name, or add --force "
-            "to replace it."
-        )
-    return path
-
-
-def _write(path: Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` whole or not at all: a replaced file is swapped in only once complete, and
-    without --force a file that appeared meanwhile is still not overwritten."""
-    if force:
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
-            raise _write_failed(path, exc) from None
-        return
-    try:
-        file = path.open("xb")
-    except FileExistsError:
-        raise CommandError(
-            f"{path} was created by something else meanwhile and was left as it is. Choose "
-            "another name, or add --force to replace it."
-        ) from None
-    except OSError as exc:
-        raise _write_failed(path, exc) from None
-    try:
-        with file:
-            file.write(data)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            path.unlink()  # ours alone: it did not exist a moment ago
-        raise _write_failed(path, exc) from None
-
-
-def _write_failed(path: Path, exc: OSError) -> CommandError:
-    return CommandError(f"Could not write {path}: {exc.strerror or exc}.")
