@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -72,13 +71,14 @@ from ptclinic.ui.schedule.form_parts import (
     styled,
 )
 from ptclinic.ui.schedule.next_available_dialog import NextAvailableDialog, TimeWindow
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
 NEXT_AVAILABLE_KEY = "F4"
 
 
-class BookingDialog(QDialog):
+class BookingDialog(KeepsWorkDialog):
     """Book (``moving`` None) or move ``moving``. After a save, ``saved_id`` and
     ``saved_version`` say what was written; ``events().data_changed`` has been emitted.
 
@@ -774,28 +774,13 @@ class BookingDialog(QDialog):
             self.note.text(),
         )
 
+    unsaved_title = "Not booked yet"
+
+    def save_work(self) -> None:
+        self.save()
+
+    def unsaved_question(self) -> str:
+        return ("Move this visit" if self._moving else "Book this visit") + " before closing?"
+
     def is_dirty(self) -> bool:
         return self.saved_id is None and self._snapshot() != self._initial
-
-    def reject(self) -> None:
-        """Esc, Cancel and the close button: ask before throwing away a half-made booking."""
-        if not self.is_dirty():
-            super().reject()
-            return
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            self.save()
-        elif answer == QMessageBox.StandardButton.Discard:
-            super().reject()
-
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save / Discard / Cancel (Esc keeps the dialog open). Tests replace this method."""
-        buttons = QMessageBox.StandardButton
-        question = "Move this visit" if self._moving else "Book this visit"
-        return QMessageBox.question(
-            self,
-            "Not booked yet",
-            f"{question} before closing?\n\nIf you discard it, what you chose here is lost.",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
-    QMessageBox,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -71,6 +70,7 @@ from ptclinic.ui.schedule.series_parts import (
     visit_table,
 )
 from ptclinic.ui.schedule.series_plan import plural
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
@@ -346,7 +346,7 @@ class SeriesCancelDialog(ServiceDialog):
 # --- changing -------------------------------------------------------------------------------------
 
 
-class SeriesChangeDialog(QDialog):
+class SeriesChangeDialog(KeepsWorkDialog):
     """Change the time, weekdays, length, therapist or room of this and the following visits
     (or every visit still to come). A moment after each change the recurrence service's preview
     shows where each visit lands and what stands in its way; a clash anywhere keeps every visit
@@ -690,28 +690,13 @@ class SeriesChangeDialog(QDialog):
             self.room.currentData(),
         )
 
+    unsaved_title = "Series not changed yet"
+
+    def save_work(self) -> None:
+        self.save()
+
+    def unsaved_question(self) -> str:
+        return "Change these visits before closing?"
+
     def is_dirty(self) -> bool:
         return self.saved is None and self._snapshot() != self._initial
-
-    def reject(self) -> None:
-        """Esc, Cancel and the close button: ask before throwing away a change."""
-        if not self.is_dirty():
-            super().reject()
-            return
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            self.save()
-        elif answer == QMessageBox.StandardButton.Discard:
-            super().reject()
-
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save / Discard / Cancel (Esc keeps the dialog open). Tests replace this method."""
-        buttons = QMessageBox.StandardButton
-        return QMessageBox.question(
-            self,
-            "Series not changed yet",
-            "Change these visits before closing?\n\nIf you discard it, what you chose here "
-            "is lost.",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )

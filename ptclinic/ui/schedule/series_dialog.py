@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -74,6 +73,7 @@ from ptclinic.ui.schedule.series_parts import (
 from ptclinic.ui.schedule.series_pattern import PatternFields
 from ptclinic.ui.schedule.series_picker import Alternative, AlternativePicker
 from ptclinic.ui.schedule.series_plan import SeriesPlan, Toggle, plural
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ _FIELD_ROWS = {
 }
 
 
-class SeriesDialog(QDialog):
+class SeriesDialog(KeepsWorkDialog):
     """Book a weekly series. After a save, ``saved_ids`` (the booked appointments, in time
     order), ``saved_series_id`` and ``saved_summary`` (a sentence for the page) say what was
     written, and ``events().data_changed("appointment", ids)`` has been emitted."""
@@ -658,30 +658,16 @@ class SeriesDialog(QDialog):
             self.plan.choices(),
         )
 
+    unsaved_title = "Series not booked yet"
+
+    def save_work(self) -> None:
+        self.save()
+
+    def unsaved_question(self) -> str:
+        return "Book this series before closing?"
+
     def is_dirty(self) -> bool:
         return not self.saved_ids and self._snapshot() != self._initial
-
-    def reject(self) -> None:
-        """Esc, Cancel and the close button: ask before throwing away a half-made series."""
-        if not self.is_dirty():
-            super().reject()
-            return
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            self.save()
-        elif answer == QMessageBox.StandardButton.Discard:
-            super().reject()
-
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save / Discard / Cancel (Esc keeps the dialog open). Tests replace this method."""
-        buttons = QMessageBox.StandardButton
-        return QMessageBox.question(
-            self,
-            "Series not booked yet",
-            "Book this series before closing?\n\nIf you discard it, what you chose here is lost.",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )
 
     # --- for tests and screen readers -------------------------------------------------------------
 

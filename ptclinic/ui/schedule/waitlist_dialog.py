@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QWidget,
 )
 
@@ -40,6 +39,7 @@ from ptclinic.ui.events import events
 from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField, parse_clock
 from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.layout import MONTHS
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _blank_time(placeholder: str) -> TimeField:
     return field
 
 
-class WaitlistDialog(ServiceDialog):
+class WaitlistDialog(ServiceDialog, KeepsWorkDialog):
     """Add a patient to the waitlist. ``patient`` and ``therapist_id`` preselect; ``today`` is
     the clinic's today (the first date offered). After a save ``saved`` holds the entry and
     ``events().data_changed("waitlist", [id])`` has been emitted."""
@@ -278,31 +278,13 @@ class WaitlistDialog(ServiceDialog):
             self.note.text(),
         )
 
+    unsaved_title = "Not on the waitlist yet"
+
+    def unsaved_question(self) -> str:
+        return "Add this patient to the waitlist before closing?"
+
     def is_dirty(self) -> bool:
         return self.saved is None and self._snapshot() != self._initial
-
-    def reject(self) -> None:
-        """Esc, Cancel and the close button: ask before throwing away what was typed."""
-        if not self.is_dirty():
-            super().reject()
-            return
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            self.accept()
-        elif answer == QMessageBox.StandardButton.Discard:
-            super().reject()
-
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save / Discard / Cancel (Esc keeps the dialog open). Tests replace this method."""
-        buttons = QMessageBox.StandardButton
-        return QMessageBox.question(
-            self,
-            "Not on the waitlist yet",
-            "Add this patient to the waitlist before closing?\n\n"
-            "If you discard it, what you typed here is lost.",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )
 
 
 class RemoveDialog(ServiceDialog):
