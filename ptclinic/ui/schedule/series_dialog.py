@@ -503,6 +503,7 @@ class SeriesDialog(KeepsWorkDialog):
             check_words(visit.check)[0],
             current=self.plan.alternatives.get(visit.original_start),
             now=self._now,
+            taken=self.plan.taken(visit),
             parent=self,
         )
         accepted = self.exec_picker(picker) == QDialog.DialogCode.Accepted.value

@@ -10,6 +10,7 @@ the chosen time as that visit's ``Pick``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,7 +44,7 @@ from ptclinic.ui.schedule.form_parts import (
     styled,
 )
 from ptclinic.ui.schedule.layout import short_date
-from ptclinic.ui.schedule.series_parts import check_words, fill_therapists
+from ptclinic.ui.schedule.series_parts import check_words, day_and_time, fill_therapists
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,13 @@ class AlternativePicker(QDialog):
         *,
         current: Alternative | None = None,
         now: datetime | None = None,
+        taken: Sequence[tuple[datetime, datetime]] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db, self._actor, self._zone = db, actor, zone
         self._planned = planned
+        self._taken = list(taken)  # the series' other visits: never suggested, a clash if typed
         self._now = now or datetime.now(UTC)
         self._slots: list[FreeSlot] = []
         self._check: BookingCheck | None = None
@@ -195,8 +198,12 @@ class AlternativePicker(QDialog):
             )
         self.suggestions.blockSignals(False)
 
+    def _own_visit(self, starts_at: datetime, ends_at: datetime) -> datetime | None:
+        """The start of the series' own visit that this time overlaps, if any."""
+        return next((s for s, e in self._taken if starts_at < e and s < ends_at), None)
+
     def _free(self, after: datetime, count: int) -> list[FreeSlot]:
-        return next_available.next_available(
+        slots = next_available.next_available(
             self._db,
             self._actor,
             after=after,
@@ -204,9 +211,11 @@ class AlternativePicker(QDialog):
             therapist_id=self.therapist.currentData(),
             patient_id=self._planned.patient_id,
             room_id=self._planned.room_id,
-            count=count,
+            count=min(count + len(self._taken), next_available.MAX_COUNT),
             days=1,
         )
+        free = [s for s in slots if self._own_visit(s.starts_at, s.ends_at) is None]
+        return free[:count]
 
     def _suggest(self) -> list[FreeSlot]:
         planned = self._planned.starts_at.astimezone(self._zone)
@@ -282,6 +291,12 @@ class AlternativePicker(QDialog):
         except DomainError as exc:
             self._say(self.clash_label, "✗ " + str(exc))
             return
+        own = self._own_visit(
+            request.starts_at, request.starts_at + timedelta(minutes=request.minutes)
+        )
+        if own is not None:
+            clash = f"Another visit of this series is on {day_and_time(own, self._zone)}."
+            self._check = replace(self._check, clashes=(*self._check.clashes, clash))
         check = self._check
         if check.clashes:
             self._say(self.clash_label, "\n".join(f"✗ {c}" for c in check.clashes))

@@ -6,6 +6,7 @@ lines of the list. Plain data and rules of the screen only; every check is the s
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
@@ -68,19 +69,65 @@ class SeriesPlan:
         return visits[row] if 0 <= row < len(visits) else None
 
     def check(self, visit: PlannedVisit) -> BookingCheck:
-        """What stands in the way of the visit as it would be booked (another time if chosen)."""
+        """What stands in the way of the visit as it would be booked (another time if chosen,
+        which must not land on another visit of this very series)."""
         alternative = self.alternatives.get(visit.original_start)
-        return alternative.check if alternative is not None else visit.check
+        if alternative is None:
+            return visit.check
+        own = self._own_clash(visit.original_start, alternative)
+        if own is None:
+            return alternative.check
+        return replace(alternative.check, clashes=(*alternative.check.clashes, own))
+
+    def _booked_as_planned(self, visit: PlannedVisit) -> bool:
+        key = visit.original_start
+        if key in self.skipped or key in self.alternatives or visit.check.clashes:
+            return False
+        return visit.check.outside_hours is None or key in self.forced
+
+    def _own_clash(self, key: datetime, alternative: Alternative) -> str | None:
+        """The series' own visit that another time would overlap (the patient cannot be in two
+        places): one booked as planned, or one moved to another time chosen earlier in the
+        series (so of two overlapping choices the later one is flagged)."""
+        length = timedelta(minutes=self.preview.minutes if self.preview else 0)
+        start, end = alternative.starts_at, alternative.starts_at + length
+        for other in self.visits():
+            other_key = other.original_start
+            if other_key == key or other_key in self.skipped:
+                continue
+            moved = self.alternatives.get(other_key)
+            if moved is None:
+                if not self._booked_as_planned(other):
+                    continue
+                other_start = other.starts_at
+            elif other_key < key and not moved.check.clashes:
+                other_start = moved.starts_at
+            else:
+                continue
+            if start < other_start + length and other_start < end:
+                when = day_and_time(other_start, self._zone)
+                return f"Another visit of this series is on {when}."
+        return None
+
+    def taken(self, visit: PlannedVisit) -> list[tuple[datetime, datetime]]:
+        """The times the series' other visits to book take (for the other-time picker)."""
+        length = timedelta(minutes=self.preview.minutes if self.preview else 0)
+        spans = []
+        for other in self.booked():
+            if other.original_start == visit.original_start:
+                continue
+            moved = self.alternatives.get(other.original_start)
+            start = moved.starts_at if moved is not None else other.starts_at
+            spans.append((start, start + length))
+        return spans
 
     def is_booked(self, visit: PlannedVisit) -> bool:
         key = visit.original_start
         if key in self.skipped:
             return False
         if key in self.alternatives:
-            return not self.alternatives[key].check.clashes
-        if visit.check.clashes:
-            return False
-        return visit.check.outside_hours is None or key in self.forced
+            return not self.check(visit).clashes
+        return self._booked_as_planned(visit)
 
     def booked(self) -> list[PlannedVisit]:
         return [visit for visit in self.visits() if self.is_booked(visit)]

@@ -66,3 +66,24 @@ def test_a_time_chosen_before_is_kept_and_hours_are_said_in_amber(
     assert picker.alternative is not None
     assert picker.alternative.starts_at == evening
     assert picker.alternative.check.outside_hours is not None
+
+
+def test_the_series_own_visits_are_never_suggested_and_a_typed_one_is_a_clash(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    friday_ten = at(THURSDAY + timedelta(days=1), 10)
+    own = [(friday_ten, friday_ten + timedelta(minutes=45))]
+    open_picker = _picker(qtbot, scheduled)
+    suggested = [
+        open_picker.suggestions.item(n).text() for n in range(open_picker.suggestions.count())
+    ]
+    assert "Fri Dec 11, 10:00–10:45 with Dana Lee" in suggested  # free in the database
+    picker = _picker(qtbot, scheduled, taken=own)
+    texts = [picker.suggestions.item(n).text() for n in range(picker.suggestions.count())]
+    assert texts and not any(text.startswith("Fri Dec 11, 10:00") for text in texts)
+    picker.date_edit.setDate(picker.date_edit.date().addDays(1))
+    picker.time_edit.set_time(time(10, 15))
+    picker.run_check()
+    assert picker.check_text() == "✗ Another visit of this series is on Fri Dec 11, 10:00."
+    picker.accept()
+    assert picker.alternative is None

@@ -93,3 +93,37 @@ def test_a_warning_about_many_visits_is_said_once_under_the_list() -> None:
         f"⚠ Free; {own} See also the warning below.",
     ]
     assert {row.tone for row in plan.rows()} == {Tone.NOTICE}
+
+
+def test_another_time_on_the_series_own_visit_is_a_clash_and_not_booked() -> None:
+    plan = SeriesPlan(CHICAGO)
+    plan.set_preview(_preview(_visit(MON), _visit(THU, CLASH), _visit(NEXT_MON)), _keep)
+    thursday = plan.visits()[1]
+    # The database said the next Monday at 10:00 was free, but the series books it already.
+    plan.set_alternative(thursday, Alternative(NEXT_MON, LEE, "Dana Lee", BookingCheck()))
+    assert not plan.is_booked(thursday)
+    assert plan.check(thursday).clashes == (
+        "Another visit of this series is on Mon Dec 14, 10:00.",
+    )
+    assert plan.picks() == [Pick(MON), Pick(NEXT_MON)]
+    assert plan.taken(thursday) == [
+        (MON, MON + timedelta(minutes=45)),
+        (NEXT_MON, NEXT_MON + timedelta(minutes=45)),
+    ]
+    # Leaving the next Monday out frees its time for the Thursday's visit.
+    assert plan.toggle(2) is Toggle.DONE
+    assert plan.is_booked(thursday)
+    assert plan.picks() == [Pick(MON), Pick(THU, starts_at=NEXT_MON)]
+
+
+def test_of_two_other_times_that_overlap_the_later_visits_choice_is_the_clash() -> None:
+    plan = SeriesPlan(CHICAGO)
+    plan.set_preview(_preview(_visit(MON, CLASH), _visit(THU, CLASH)), _keep)
+    first, second = plan.visits()
+    tuesday = MON + timedelta(days=1)
+    plan.set_alternative(first, Alternative(tuesday, LEE, "Dana Lee", BookingCheck()))
+    plan.set_alternative(
+        second, Alternative(tuesday + timedelta(minutes=30), LEE, "Dana Lee", FREE)
+    )
+    assert plan.is_booked(first) and not plan.is_booked(second)
+    assert plan.tally() == "1 of 2 to book; 1 left out (1 with a clash)."
