@@ -123,6 +123,7 @@ class SeriesDialog(KeepsWorkDialog):
         self.saved_ids: list[int] = []
         self.saved_series_id: int | None = None
         self.saved_summary = ""
+        self.saved_first_start: datetime | None = None
         self.setWindowTitle("Book a series of visits")
 
         self._timer = QTimer(self)
@@ -598,9 +599,15 @@ class SeriesDialog(KeepsWorkDialog):
             return
         self.saved_ids = list(result.appointment_ids)
         self.saved_series_id = result.series_id
+        starts = [pick.starts_at or pick.original_start for pick in self.plan.picks()]
+        self.saved_first_start = min(starts) if starts else None
         name = self._patient.display_name if self._patient else "the patient"
+        planned = len(self.plan.visits())
+        booked = len(self.saved_ids)
         self.saved_summary = (
-            f"Booked {plural(len(self.saved_ids), 'visit')} for {name}: {self.rule_text()}"
+            f"Booked {plural(booked, 'visit')} for {name}: {self.rule_text()}"
+            if booked == planned
+            else f"Booked {booked} of the {planned} visits for {name} ({self.rule_text()})"
         )
         events().data_changed.emit("appointment", list(self.saved_ids))
         self.accept()

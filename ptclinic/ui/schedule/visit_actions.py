@@ -36,7 +36,7 @@ from ptclinic.ui.schedule.booking_dialog import BookingDialog
 from ptclinic.ui.schedule.dialogs import CancelDialog, OverrideDialog, visit_summary
 from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.grid import ScheduleGrid
-from ptclinic.ui.schedule.layout import Arrangement, DropTarget, Slot, short_date
+from ptclinic.ui.schedule.layout import Arrangement, DropTarget, Slot, short_date, week_of
 from ptclinic.ui.schedule.moves import NOT_CHANGED_DATABASE, Mover, Placement
 from ptclinic.ui.schedule.series_change import (
     SeriesCancelDialog,
@@ -184,7 +184,7 @@ class VisitActions(QWidget):
         dialog.deleteLater()
         if not accepted or saved_id is None or request is None:
             return
-        self.grid.select_appointment(saved_id)
+        self._show_visit(saved_id, request.starts_at)
         placed = self.grid.selected_view()
         where = self._where(request.starts_at, request.minutes, request.therapist_id)
         if moving is not None and saved_version is not None:
@@ -195,6 +195,17 @@ class VisitActions(QWidget):
             name = placed.patient_short if placed is not None else "the patient"
             self._notice(f"Booked {name} on {where}.")
         self._selection_changed()
+
+    def _show_visit(self, appointment_id: int, starts_at: datetime | None) -> None:
+        """Select the visit, turning to its day first when another day is shown (a booking
+        made for next week is looked at next week)."""
+        if starts_at is not None:
+            day = starts_at.astimezone(self._zone).date()
+            shown = week_of(self.day) if self.arrangement is Arrangement.WEEK else [self.day]
+            if day not in shown:
+                self.day = day
+                self.reload()
+        self.grid.select_appointment(appointment_id)
 
     def book_series(self) -> None:
         """Book recurring visits, starting from the chosen slot (or a sensible time)."""
@@ -211,7 +222,7 @@ class VisitActions(QWidget):
         ids, summary = dialog.saved_ids, dialog.saved_summary
         dialog.deleteLater()
         if accepted and ids:
-            self.grid.select_appointment(ids[0])
+            self._show_visit(ids[0], dialog.saved_first_start)
             self._notice(summary)
             self._selection_changed()
 

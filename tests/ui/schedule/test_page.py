@@ -750,3 +750,28 @@ def test_booking_a_waiting_patient_from_the_panel_takes_them_off_the_list(
     assert selected is not None and selected.patient_id == scheduled.chen
     assert selected.therapist_id == scheduled.kim.staff_id
     assert waitlist.waiting_list(scheduled.db, scheduled.desk) == []
+
+
+def test_a_visit_booked_for_another_day_is_shown_on_its_day(
+    qtbot: QtBot, make_page: MakePage, scheduled: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page()
+    _activate(qtbot, page)
+
+    def book(dialog: QDialog) -> None:
+        assert isinstance(dialog, BookingDialog)
+        dialog.picker.search.setText("chen")
+        dialog.picker.run_search()
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+        dialog.therapist.setCurrentIndex(dialog.therapist.findData(scheduled.lee.staff_id))
+        dialog.date_edit.setDate(QDate(2026, 12, 9))
+        dialog.time_edit.setCurrentText("11:00")
+        dialog.run_check()
+        dialog.save()
+
+    monkeypatch.setattr(page, "exec_dialog", driving(book))
+    page.book_action.trigger()
+    assert page.day == MONDAY + timedelta(days=2)
+    selected = page.grid.selected_view()
+    assert selected is not None and selected.starts_at == at(MONDAY + timedelta(days=2), 11)
+    assert page.message.text().startswith("✓ Booked W. Chen on Wed Dec 9, 11:00")
