@@ -1,7 +1,8 @@
 """The Patients page: find a patient as you type, open the chart, register or edit details.
 
 Keyboard first: Ctrl+K (wired by the main window to ``focus_search``) lands in the search box;
-Up/Down move through the results without leaving it; Enter opens the highlighted chart.
+Up/Down move through the results without leaving it; Enter opens the highlighted chart. The
+chart lists the patient's episodes of care (Ctrl+E opens a new one) and their visits.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -40,6 +42,9 @@ from ptclinic.ui.events import events
 from ptclinic.ui.patients.attendance_view import AttendanceView
 from ptclinic.ui.patients.registration import SEX_LABELS, PatientDialog
 from ptclinic.ui.patients.search_model import PatientSearchModel, format_dob
+
+if TYPE_CHECKING:
+    from ptclinic.ui.patients.episodes_view import EpisodesView
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +75,9 @@ def _section(title: str) -> QLabel:
 
 
 class ChartView(QWidget):
-    """One patient's identity header and demographics, read-only, then ``attendance`` (the
-    visits section, which loads itself) when given."""
+    """One patient's identity header, ``episodes`` (the episodes of care), the demographics
+    (read-only), then ``attendance`` (the visits); the two sections load themselves and are
+    left out when not given."""
 
     def __init__(
         self,
@@ -79,9 +85,11 @@ class ChartView(QWidget):
         parent: QWidget | None = None,
         *,
         attendance: AttendanceView | None = None,
+        episodes: EpisodesView | None = None,
     ) -> None:
         super().__init__(parent)
         self.attendance = attendance
+        self.episodes = episodes
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -102,6 +110,10 @@ class ChartView(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             identity.addWidget(label)
         layout.addWidget(self.header)
+        if episodes is not None:
+            # Why the patient comes, first: in sight without scrolling on a laptop.
+            layout.addWidget(episodes)
+            layout.addSpacing(6)
 
         self._values: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -163,7 +175,11 @@ class ChartView(QWidget):
 
 class PatientsPage(QWidget):
     """``clock`` gives the current moment (tests fix it): the chart's attendance section lists
-    today's and later visits apart from past ones."""
+    today's and later visits apart from past ones, and episodes are dated by it.
+
+    ``open_evaluation(episode id)`` is emitted by the chart's "Evaluation…" button."""
+
+    open_evaluation = Signal(int)
 
     def __init__(
         self,
@@ -223,8 +239,17 @@ class PatientsPage(QWidget):
         self._size_columns()
         self.table.activated.connect(self._open_index)
 
+        # Imported here: the episode dialog uses the schedule's date field, whose module takes
+        # its search constants from this one (a module-level import would be circular).
+        from ptclinic.ui.patients.episodes_view import NEW_EPISODE_KEY, EpisodesView
+
         self.attendance = AttendanceView(db, actor, clock=clock)
-        self.chart = ChartView(self._may_edit, attendance=self.attendance)
+        self.episodes = EpisodesView(db, actor, clock=clock)
+        self.episodes.open_evaluation.connect(self.open_evaluation)
+        self.chart = ChartView(self._may_edit, attendance=self.attendance, episodes=self.episodes)
+        new_episode = QShortcut(QKeySequence(NEW_EPISODE_KEY), self)
+        new_episode.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new_episode.activated.connect(self.new_episode)
         if self.chart.edit_button is not None:
             self.chart.edit_button.clicked.connect(self._edit_current)
         self.chart_error = QLabel()
@@ -282,6 +307,11 @@ class PatientsPage(QWidget):
     def register_new(self) -> None:
         self._open_dialog(None)
 
+    def new_episode(self) -> None:
+        """Open a new episode of care for the patient whose chart is open (Ctrl+E)."""
+        if self._record is not None and self._stack.currentIndex() == 1:
+            self.episodes.new_episode()
+
     def open_patient(self, patient_id: int) -> None:
         """Open (and audit a view of) one patient's chart."""
         try:
@@ -301,6 +331,7 @@ class PatientsPage(QWidget):
         self.chart_error.hide()
         dob = format_dob(record.date_of_birth, today) if record.date_of_birth else _NOT_RECORDED
         self.chart.show_record(record, dob)
+        self.episodes.show_patient(record)
         self.attendance.show_patient(record.id)
         self._stack.setCurrentIndex(1)
 

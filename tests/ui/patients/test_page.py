@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -7,10 +8,12 @@ from sqlalchemy import select
 
 from ptclinic.db import Database
 from ptclinic.models import AuditEvent, Role
-from ptclinic.services import booking
+from ptclinic.services import booking, episodes
 from ptclinic.services.actor import Actor
+from ptclinic.services.episodes import EpisodeInput, EpisodeRecord
 from ptclinic.services.patients import PatientRecord, register_patient, update_patient
 from ptclinic.ui.events import events
+from ptclinic.ui.patients.episode_dialog import CloseEpisodeDialog, EpisodeDialog
 from ptclinic.ui.patients.page import SEARCH_PLACEHOLDER, PatientsPage
 from ptclinic.ui.patients.registration import PatientDialog
 from tests.conftest import patient_input
@@ -202,3 +205,177 @@ def test_the_chart_shows_the_patients_attendance_and_keeps_it_current(
 
     page.open_patient(scheduled.chen)  # another chart, its own (empty) history
     assert section.empty.isVisible() and section.ahead_model.rowCount() == 0
+
+
+# --- episodes of care ---------------------------------------------------------------------------
+
+EPISODE_NOW = at(MONDAY, 10)
+
+
+def _episode(clinic: Clinic, **kw: object) -> EpisodeRecord:
+    values: dict[str, object] = {
+        "primary_therapist_id": clinic.lee.staff_id,
+        "referring_physician": "Dr. Ana Suarez",
+        "referral_date": date(2026, 12, 1),
+        "diagnosis_codes": ("M46.1", "M54.50"),
+        "payer_type": "medicare",
+        "authorized_visits": 12,
+    }
+    values.update(kw)
+    return episodes.open_episode(
+        clinic.db,
+        clinic.desk,
+        clinic.ortiz,
+        EpisodeInput(**values),
+        now=EPISODE_NOW,  # type: ignore[arg-type]
+    )
+
+
+def _chart(qtbot: QtBot, clinic: Clinic, actor: Actor) -> PatientsPage:
+    page = PatientsPage(clinic.db, actor, clock=lambda: EPISODE_NOW)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.open_patient(clinic.ortiz)
+    return page
+
+
+def _rows(page: PatientsPage) -> list[list[str]]:
+    model = page.episodes.model
+    return [
+        [str(model.index(row, column).data()) for column in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
+
+
+def test_the_chart_lists_episodes_open_first_with_their_warnings(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    old = _episode(scheduled, start_date=date(2025, 3, 2), diagnosis_codes=("M54.50",))
+    episodes.close_episode(
+        scheduled.db, scheduled.lee, old.id, old.version, reason="Goals met",
+        closed_on=date(2025, 5, 1), now=EPISODE_NOW,
+    )  # fmt: skip
+    _episode(scheduled)
+    hip = _episode(scheduled, title="Left hip", diagnosis_codes=(), referral_date=None)
+    page = _chart(qtbot, scheduled, scheduled.desk)
+    section = page.episodes
+    assert section is page.chart.episodes and section.isVisible()
+    assert section.title.text() == "Episodes of care"
+    assert _rows(page) == [
+        ["● Open", "⚠ Left hip", "", "D. Lee", "Dec 7, 2026", "Medicare", "12"],
+        ["● Open", "Sacroiliitis, not elsewhere classified", "M46.1, M54.50", "D. Lee",
+         "Dec 7, 2026", "Medicare", "12"],
+        ["✓ Closed", "Low back pain, unspecified", "M54.50", "D. Lee", "Mar 2, 2025",
+         "Medicare", "12"],
+    ]  # fmt: skip
+    # The first is chosen: its warnings are said in words under the table.
+    current = section.current_episode()
+    assert current is not None and current.id == hip.id
+    assert section.warnings.isVisible()
+    assert section.warnings.text() == (
+        "⚠ Medicare: record the referral (or plan-of-care certification) date.\n"
+        "⚠ No diagnosis yet: add one from the referral or the evaluation."
+    )
+    section.table.selectRow(2)
+    assert not section.warnings.isVisible()
+    assert section.details.text().startswith("✓ Closed May 1, 2025: Goals met\n")
+    assert "M54.50  Low back pain, unspecified (primary)" in section.details.text()
+    assert not section.edit_button.isEnabled() and not section.close_button.isEnabled()
+    section.table.selectRow(1)
+    assert section.edit_button.isEnabled() and section.close_button.isEnabled()
+
+
+def test_ctrl_e_opens_an_episode_and_the_chart_shows_it(qtbot: QtBot, scheduled: Clinic) -> None:
+    page = _chart(qtbot, scheduled, scheduled.desk)
+    section = page.episodes
+    assert section.empty.isVisible() and not section.table.isVisible()
+    assert section.empty.text().startswith("No episode of care yet.")
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.focus_search()
+    qtbot.keyClick(page.search, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = page.findChild(EpisodeDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.title, "Right SI pain")
+    for text in ("sacro", "sciat right"):
+        qtbot.keyClicks(dialog.picker.search, text)
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: section.model.rowCount() == 1)
+    (saved,) = episodes.patient_episodes(scheduled.db, scheduled.desk, scheduled.ortiz)
+    assert (saved.title, [d.code for d in saved.diagnoses]) == (
+        "Right SI pain",
+        ["M46.1", "M54.31"],
+    )
+    assert _rows(page)[0][:3] == ["● Open", "Right SI pain", "M46.1, M54.31"]
+    current = section.current_episode()
+    assert current is not None and current.id == saved.id
+    assert section.table.isVisible() and not section.empty.isVisible()
+
+
+def test_edit_and_close_through_the_chart(qtbot: QtBot, scheduled: Clinic) -> None:
+    opened = _episode(scheduled)
+    page = _chart(qtbot, scheduled, scheduled.lee)
+    section = page.episodes
+    section.edit_button.click()
+    editing = page.findChild(EpisodeDialog)
+    assert editing is not None and editing.title.text() == opened.title
+    editing.authorized_visits.setText("24")
+    editing.save_button.click()
+    qtbot.waitUntil(lambda: _rows(page)[0][6] == "24")
+
+    section.close_button.click()
+    closing = page.findChild(CloseEpisodeDialog)
+    assert closing is not None and closing.isVisible()
+    closing.reason.setCurrentText("Referred on")
+    closing.accept()
+    qtbot.waitUntil(lambda: _rows(page)[0][0] == "✓ Closed")
+    closed = episodes.episode(scheduled.db, scheduled.lee, opened.id)
+    assert (closed.status, closed.closed_reason, closed.authorized_visits) == (
+        "closed",
+        "Referred on",
+        24,
+    )
+    assert not section.edit_button.isEnabled() and not section.close_button.isEnabled()
+
+
+def test_the_evaluation_button_asks_for_the_chosen_episodes_evaluation(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    first = _episode(scheduled)
+    second = _episode(scheduled, title="Left hip")
+    page = _chart(qtbot, scheduled, scheduled.lee)
+    section = page.episodes
+    assert section.evaluation_button.isVisible() and section.evaluation_button.isEnabled()
+    section.select_episode(first.id)
+    with qtbot.waitSignal(page.open_evaluation) as asked:
+        section.evaluation_button.click()
+    assert asked.args == [first.id]
+    section.select_episode(second.id)
+    with qtbot.waitSignal(page.open_evaluation) as asked:
+        qtbot.keyClick(section.evaluation_button, Qt.Key.Key_Space)
+    assert asked.args == [second.id]
+
+
+def test_each_role_sees_the_episode_buttons_it_may_use(
+    qtbot: QtBot, scheduled: Clinic, make_staff: Callable[[str, Role], Actor]
+) -> None:
+    _episode(scheduled)
+    desk = _chart(qtbot, scheduled, scheduled.desk).episodes
+    assert desk.new_button.isEnabled() and desk.edit_button.isEnabled()
+    assert desk.close_button.isEnabled()
+    assert desk.evaluation_button.isHidden() and not desk.evaluation_button.isEnabled()
+
+    student = _chart(qtbot, scheduled, make_staff("student", Role.STUDENT)).episodes
+    assert student.new_button.isEnabled() and student.evaluation_button.isEnabled()
+    assert student.model.rowCount() == 1
+
+
+def test_the_section_reloads_when_an_episode_changes(qtbot: QtBot, scheduled: Clinic) -> None:
+    page = _chart(qtbot, scheduled, scheduled.desk)
+    opened = _episode(scheduled)
+    events().data_changed.emit("room", [])  # not about episodes: nothing to reload
+    assert page.episodes.model.rowCount() == 0
+    events().data_changed.emit("episode", [opened.id])
+    assert _rows(page)[0][1] == "Sacroiliitis, not elsewhere classified"
