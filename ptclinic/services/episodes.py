@@ -156,8 +156,14 @@ class EpisodeRecord:
 _FIELDS = tuple(EpisodeInput.__dataclass_fields__)
 
 
+def may_edit(actor: Actor) -> bool:
+    """Whether ``actor`` may open, change and close episodes (the front desk has the referral
+    in hand, a therapist the diagnosis)."""
+    return can(actor, Permission.EDIT_PATIENTS) or can(actor, Permission.WRITE_CLINICAL)
+
+
 def _may_edit(actor: Actor) -> None:
-    if not (can(actor, Permission.EDIT_PATIENTS) or can(actor, Permission.WRITE_CLINICAL)):
+    if not may_edit(actor):
         raise PermissionDenied(
             f"{actor.full_name} may not open or change episodes of care. Ask the front desk or "
             "the patient's therapist."

@@ -168,3 +168,8 @@ def test_payer_types_match_the_database_check() -> None:
     from ptclinic.models.patient import PAYER_TYPES
 
     assert tuple(p.value for p in PayerType) == PAYER_TYPES
+
+
+def test_who_may_edit_episodes_matches_what_the_service_lets_them_do(scheduled: Clinic) -> None:
+    assert episodes.may_edit(scheduled.desk) and episodes.may_edit(scheduled.lee)
+    assert not episodes.may_edit(scheduled.admin)

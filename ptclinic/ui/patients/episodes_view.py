@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ptclinic.db import Database
 from ptclinic.services.actor import Actor
-from ptclinic.services.episodes import EpisodeRecord, patient_episodes
+from ptclinic.services.episodes import EpisodeRecord, may_edit, patient_episodes
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
 from ptclinic.services.patients import PatientRecord
 from ptclinic.services.permissions import Permission, can
@@ -49,11 +49,6 @@ LOAD_TROUBLE = (
 NO_EPISODES = "No episode of care yet."
 MAX_ROWS_SHOWN = 5  # more scroll inside the table
 _MUTED = QColor("#4a5a60")
-
-
-def may_edit_episodes(actor: Actor) -> bool:
-    """Whether the episodes service lets ``actor`` open, change and close episodes."""
-    return can(actor, Permission.EDIT_PATIENTS) or can(actor, Permission.WRITE_CLINICAL)
 
 
 def may_see_evaluations(actor: Actor) -> bool:
@@ -164,7 +159,7 @@ class EpisodesView(QWidget):
         super().__init__(parent)
         self._db, self._actor, self._clock = db, actor, clock
         self._patient: PatientRecord | None = None
-        self.may_edit = may_edit_episodes(actor)
+        self.may_edit = may_edit(actor)
         self.may_evaluate = may_see_evaluations(actor)
 
         self.title = _label("sectionTitle", "Episodes of care")

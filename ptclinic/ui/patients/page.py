@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -40,17 +39,18 @@ from ptclinic.services.patients import PatientRecord, open_chart
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.attendance_view import AttendanceView
+from ptclinic.ui.patients.episodes_view import NEW_EPISODE_KEY, EpisodesView
 from ptclinic.ui.patients.registration import SEX_LABELS, PatientDialog
-from ptclinic.ui.patients.search_model import PatientSearchModel, format_dob
-
-if TYPE_CHECKING:
-    from ptclinic.ui.patients.episodes_view import EpisodesView
+from ptclinic.ui.patients.search_model import (
+    MIN_QUERY,
+    SEARCH_DELAY_MS,
+    PatientSearchModel,
+    format_dob,
+)
 
 log = logging.getLogger(__name__)
 
 SEARCH_PLACEHOLDER = "Name, chart #, phone or date of birth  (Ctrl+K)"
-SEARCH_DELAY_MS = 150
-MIN_QUERY = 2
 _NAVIGATION_KEYS = {
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
@@ -238,10 +238,6 @@ class PatientsPage(QWidget):
         self.table.verticalHeader().hide()
         self._size_columns()
         self.table.activated.connect(self._open_index)
-
-        # Imported here: the episode dialog uses the schedule's date field, whose module takes
-        # its search constants from this one (a module-level import would be circular).
-        from ptclinic.ui.patients.episodes_view import NEW_EPISODE_KEY, EpisodesView
 
         self.attendance = AttendanceView(db, actor, clock=clock)
         self.episodes = EpisodesView(db, actor, clock=clock)

@@ -16,6 +16,11 @@ from ptclinic.services.clinic import clinic_today
 from ptclinic.services.patient_search import PAGE_SIZE, PatientSummary, search_patients
 from ptclinic.ui.paged_model import PagedTableModel
 
+# Search as you type: after this pause, from this many characters (the Patients page and the
+# pickers in dialogs search alike).
+SEARCH_DELAY_MS = 150
+MIN_QUERY = 2
+
 # Fixed English abbreviations: strftime("%b") follows the C locale, which Qt sets from the
 # environment, so one workstation could show "abr" where another shows "Apr".
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

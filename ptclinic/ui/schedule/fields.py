@@ -24,8 +24,12 @@ from PySide6.QtWidgets import (
 from ptclinic.db import Database
 from ptclinic.services.actor import Actor
 from ptclinic.services.patient_search import PatientSummary
-from ptclinic.ui.patients.page import MIN_QUERY, SEARCH_DELAY_MS
-from ptclinic.ui.patients.search_model import PatientSearchModel, format_date
+from ptclinic.ui.patients.search_model import (
+    MIN_QUERY,
+    SEARCH_DELAY_MS,
+    PatientSearchModel,
+    format_date,
+)
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.h]?(\d{2}))?\s*([ap]\.?m?\.?)?\s*$", re.IGNORECASE)
 
