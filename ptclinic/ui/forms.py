@@ -6,7 +6,17 @@ the field it names and focuses the first one, so the person sees what to fix wit
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ptclinic.services.errors import ValidationError
 
@@ -71,3 +81,75 @@ class FieldErrors:
     def message(self, name: str) -> str:
         label = self._labels[name]
         return label.text() if label.isVisible() or label.text() else ""
+
+
+TITLE_BAR = 40  # what a window's frame takes from the screen's height, before it is shown
+
+
+class FormScroll(QScrollArea):
+    """A dialog's form, scrolling only when the screen is lower than the form (a laptop at
+    150 %): its size hint is the whole form's (QScrollArea's own stops at 24 lines), its minimum
+    ``min_height``. Whatever gets the focus (Tab, a mnemonic, an error) is scrolled into view."""
+
+    def __init__(self, content: QWidget, *, min_height: int = 160) -> None:
+        super().__init__()
+        self._content = content
+        self._min_height = min_height
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The dialog's own background shows through (setWidget turns the content's fill on).
+        self.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self._content.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
+
+    def content(self) -> QWidget:
+        return self._content
+
+    def refresh(self) -> None:
+        """Tell the dialog's layout the form's size changed (a scroll area does not)."""
+        self._content.adjustSize()
+        layout = self._content.layout()
+        if layout is not None:
+            layout.activate()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        content = self._content
+        hint = content.sizeHint()
+        width = max(hint.width(), self.viewport().width()) if self.isVisible() else hint.width()
+        height = content.heightForWidth(width) if content.hasHeightForWidth() else -1
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(hint.width() + bar, height if height > 0 else hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        content = self._content
+        bar = self.verticalScrollBar().sizeHint().width()
+        height = min(content.sizeHint().height(), self._min_height)
+        return QSize(content.minimumSizeHint().width() + bar, height)
+
+
+def fit_height(dialog: QDialog, form: FormScroll, *, grow_only: bool) -> None:
+    """Make ``dialog`` as tall as its form wants (messages under fields included), but no taller
+    than the screen: then the form scrolls. ``grow_only``: keep a height the person gave it."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    dialog.ensurePolished()  # the style sheet's fonts and padding decide the height
+    form.refresh()
+    layout.activate()
+    hint = layout.sizeHint()
+    frame = dialog.frameGeometry().height() - dialog.geometry().height()
+    screen = dialog.screen().availableGeometry()
+    wanted = min(hint.height(), screen.height() - (frame if frame > 0 else TITLE_BAR))
+    if grow_only and wanted <= dialog.height():
+        return
+    width = dialog.width() if dialog.isVisible() else max(hint.width(), dialog.minimumWidth())
+    dialog.resize(width, wanted)

@@ -13,20 +13,16 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -52,10 +48,11 @@ from ptclinic.services.patient_search import PatientSummary, patient_summary
 from ptclinic.services.patients import PatientRecord, open_chart
 from ptclinic.ui.admin.common import ServiceDialog
 from ptclinic.ui.events import events
-from ptclinic.ui.forms import FieldErrors
+from ptclinic.ui.forms import FieldErrors, FormScroll, fit_height
 from ptclinic.ui.patients.diagnosis_picker import DiagnosisPicker, listed_diagnosis
 from ptclinic.ui.patients.search_model import format_date
 from ptclinic.ui.schedule.fields import DateField
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +74,6 @@ CLOSE_REASONS = ("Goals met", "Stopped attending", "Referred on", "Moved away")
 FIELD_MIN_WIDTH = 240
 DIALOG_WIDTH = 900
 MIN_FORM_HEIGHT = 200
-TITLE_BAR = 40  # what a window's frame takes from the screen's height, before it is shown
 
 
 def _utc_now() -> datetime:
@@ -156,42 +152,6 @@ def _padded(widget: QWidget) -> QWidget:
     return box
 
 
-class FormScroll(QScrollArea):
-    """The form, scrolling only when the screen is lower than the form (a laptop at 150 %):
-    its size hint is the whole form's, its minimum a few lines."""
-
-    def __init__(self, content: QWidget) -> None:
-        super().__init__()
-        self._content = content
-        self.setWidget(content)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # The dialog's own background shows through (setWidget turns the content's fill on).
-        self.viewport().setAutoFillBackground(False)
-        content.setAutoFillBackground(False)
-        # Tab, a mnemonic or an error's focus scrolls to the field it reaches.
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
-
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and self._content.isAncestorOf(new):
-            self.ensureWidgetVisible(new)
-
-    def content(self) -> QWidget:
-        return self._content
-
-    def sizeHint(self) -> QSize:
-        hint = self._content.sizeHint()
-        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
-
-    def minimumSizeHint(self) -> QSize:
-        hint = self._content.minimumSizeHint()
-        bar = self.verticalScrollBar().sizeHint().width()
-        return QSize(hint.width() + bar, min(hint.height(), MIN_FORM_HEIGHT))
-
-
 def identity_header(patient: PatientRecord | PatientSummary, detail: str = "") -> QFrame:
     """The patient's name, date of birth and chart number (and ``detail``) above the form, so
     no one writes on the wrong chart."""
@@ -210,7 +170,7 @@ def identity_header(patient: PatientRecord | PatientSummary, detail: str = "") -
     return header
 
 
-class EpisodeDialog(QDialog):
+class EpisodeDialog(KeepsWorkDialog):
     """``EpisodeDialog(db, actor, patient)`` opens a new episode; with ``episode`` it edits it.
 
     ``patient`` is the chart's ``PatientRecord`` or a patient id (a new episode then reads the
@@ -310,7 +270,7 @@ class EpisodeDialog(QDialog):
         columns.setSpacing(32)
         columns.addLayout(left, 1)
         columns.addLayout(diagnoses, 1)
-        self.form_scroll = FormScroll(body)
+        self.form_scroll = FormScroll(body, min_height=MIN_FORM_HEIGHT)
         layout.addWidget(self.form_scroll, 1)
         self.form_error = _styled("formError")
         self.form_error.hide()
@@ -464,8 +424,18 @@ class EpisodeDialog(QDialog):
     def _snapshot(self) -> EpisodeInput:
         return self._input()
 
+    unsaved_title = "Unsaved changes"
+
     def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
+        return self._saved is None and self._snapshot() != self._initial
+
+    def save_work(self) -> None:
+        self.save()
+
+    def unsaved_question(self) -> str:
+        if self._episode is None:
+            return "Open this episode before closing?"
+        return "Save your changes to this episode?"
 
     def record(self) -> EpisodeRecord | None:
         """The episode as saved, once the dialog has been accepted; otherwise None."""
@@ -530,52 +500,9 @@ class EpisodeDialog(QDialog):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        """As tall as the form wants (messages under fields included), but no taller than the
-        screen: then the form scrolls."""
-        layout = self.layout()
-        if layout is None:
-            return
-        self.ensurePolished()
-        self.form_scroll.content().adjustSize()
-        self.form_scroll.updateGeometry()
-        layout.activate()
-        hint = layout.sizeHint()
-        frame = self.frameGeometry().height() - self.geometry().height()
-        screen = self.screen().availableGeometry()
-        wanted = min(hint.height(), screen.height() - (frame if frame > 0 else TITLE_BAR))
-        if self.isVisible() and wanted <= self.height():
-            return
-        width = self.width() if self.isVisible() else max(hint.width(), self.minimumWidth())
-        self.resize(width, wanted)
+        fit_height(self, self.form_scroll, grow_only=self.isVisible())
 
     # --- closing ------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Esc, Cancel and the window's close button all come here: ask before losing typing."""
-        if self._saved is not None or not self.is_dirty():
-            super().reject()
-            return
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            self.save()
-        elif answer == QMessageBox.StandardButton.Discard:
-            super().reject()
-
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save / Discard / Cancel (Esc cancels, Enter saves). Tests replace this method."""
-        question = (
-            "Open this episode before closing?"
-            if self._episode is None
-            else "Save your changes to this episode?"
-        )
-        buttons = QMessageBox.StandardButton
-        return QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"{question}\n\nIf you discard them, what you typed is lost.",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )
 
 
 class CloseEpisodeDialog(ServiceDialog):

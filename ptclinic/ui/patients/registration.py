@@ -16,14 +16,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +39,7 @@ from ptclinic.services.patients import (
 )
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def _label(object_name: str, text: str = "", *, hidden: bool = False) -> QLabel:
     return label
 
 
-class PatientDialog(QDialog):
+class PatientDialog(KeepsWorkDialog):
     """``PatientDialog(db, actor)`` registers; ``PatientDialog(db, actor, record)`` edits.
 
     Emits ``events().data_changed("patient", [id])`` and accepts after a successful save;
@@ -265,8 +264,18 @@ class PatientDialog(QDialog):
         values["preferred_language"] = self.language.currentText()
         return values
 
+    unsaved_title = "Unsaved changes"
+
     def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
+        return self._saved is None and self._snapshot() != self._initial
+
+    def save_work(self) -> None:
+        self._save()
+
+    def unsaved_question(self) -> str:
+        if self._original is None:
+            return "Register this patient before closing?"
+        return "Save your changes to this patient's details?"
 
     def _input(self) -> tuple[PatientInput, bool]:
         """What was typed, and whether a non-empty date of birth could not be read."""
@@ -403,30 +412,3 @@ class PatientDialog(QDialog):
         super().reject()  # the typed duplicate is abandoned on purpose: no "unsaved" question
 
     # --- closing ------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Esc, Cancel and the window's close button all come here: ask before losing typing."""
-        if self._saved is not None or not self.is_dirty():
-            super().reject()
-            return
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            self._save()
-        elif answer == QMessageBox.StandardButton.Discard:
-            super().reject()
-
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save / Discard / Cancel (Esc cancels, Enter saves). Tests replace this method."""
-        question = (
-            "Register this patient before closing?"
-            if self._original is None
-            else "Save your changes to this patient's details?"
-        )
-        buttons = QMessageBox.StandardButton
-        return QMessageBox.question(
-            self,
-            "Unsaved changes",
-            f"{question}\n\nIf you discard them, what you typed is lost.",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )

@@ -53,7 +53,7 @@ from ptclinic.services.next_available import FreeSlot
 from ptclinic.services.patient_search import PatientSummary
 from ptclinic.services.waitlist import WaitlistItem
 from ptclinic.ui.events import events
-from ptclinic.ui.forms import FieldErrors
+from ptclinic.ui.forms import FieldErrors, FormScroll, fit_height
 from ptclinic.ui.schedule.dialogs import visit_summary
 from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField
 from ptclinic.ui.schedule.form_parts import (
@@ -63,9 +63,7 @@ from ptclinic.ui.schedule.form_parts import (
     NEEDS_ADMINISTRATOR,
     NEEDS_CONFIRMATION,
     ONLY_ADMINISTRATOR,
-    TITLE_BAR,
     UNREADABLE_TIME,
-    FormScroll,
     ScheduleChoices,
     line,
     styled,
@@ -388,22 +386,7 @@ class BookingDialog(KeepsWorkDialog):
         self._fit_height(grow_only=False)
 
     def _fit_height(self, *, grow_only: bool) -> None:
-        """As tall as the form wants, but no taller than the screen: then the form scrolls.
-        ``grow_only``: a notice appeared; keep a height the person gave the dialog."""
-        layout = self.layout()
-        if layout is None:
-            return
-        self.ensurePolished()  # the style sheet's fonts and padding decide the height
-        self.form_scroll.refresh()
-        layout.activate()
-        hint = layout.sizeHint()
-        frame = self.frameGeometry().height() - self.geometry().height()
-        screen = self.screen().availableGeometry()
-        wanted = min(hint.height(), screen.height() - (frame if frame > 0 else TITLE_BAR))
-        if grow_only and wanted <= self.height():
-            return
-        width = self.width() if self.isVisible() else max(hint.width(), self.minimumWidth())
-        self.resize(width, wanted)
+        fit_height(self, self.form_scroll, grow_only=grow_only)
 
     @property
     def moving(self) -> AppointmentView | None:

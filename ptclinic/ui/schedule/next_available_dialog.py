@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
@@ -49,16 +48,14 @@ from ptclinic.services.next_available import (
     next_available,
 )
 from ptclinic.ui.admin.common import Column, RecordTableModel, record_table
+from ptclinic.ui.forms import TITLE_BAR
 from ptclinic.ui.schedule.fields import DateField, TimeField
+from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.layout import WEEKDAYS, short_date
-
-if TYPE_CHECKING:
-    from ptclinic.ui.schedule.form_parts import ScheduleChoices
 
 log = logging.getLogger(__name__)
 
 PAGE = 10  # free times per search and per "Show more"
-TITLE_BAR = 40  # what a window's frame takes from the screen's height
 SEARCH_TIMER_MS = 300
 NOON = time(12)
 ANY_DAY = frozenset(range(7))
