@@ -65,6 +65,7 @@ from ptclinic.ui.schedule.form_parts import (
     ONLY_ADMINISTRATOR,
     UNREADABLE_TIME,
     ScheduleChoices,
+    fill_episodes,
     line,
     styled,
 )
@@ -396,19 +397,7 @@ class BookingDialog(KeepsWorkDialog):
         return self._patient
 
     def _fill_episodes(self, episodes: list[schedule_view.EpisodeChoice]) -> None:
-        self.episode.blockSignals(True)
-        self.episode.clear()
-        for episode in episodes:
-            self.episode.addItem(episode.describe(), episode.id)
-        if episodes:
-            self.episode.addItem("No episode of care", None)
-        else:
-            self.episode.addItem(
-                "No open episode of care" if self._patient else "Choose a patient first", None
-            )
-        self.episode.setEnabled(bool(episodes))
-        self.episode.setCurrentIndex(0)  # the newest open episode is the usual one
-        self.episode.blockSignals(False)
+        fill_episodes(self.episode, episodes, patient_chosen=self._patient is not None)
 
     # --- visit type and length ----------------------------------------------------------------
 

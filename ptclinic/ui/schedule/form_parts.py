@@ -3,11 +3,13 @@ scrolls only when the screen is too low for it, and the messages they give in th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ptclinic.services.calendar import Clinician, RoomInfo, VisitTypeInfo
+from ptclinic.services.schedule_view import EpisodeChoice
 
 CHECK_DELAY_MS = 250
 DATABASE_TROUBLE = (
@@ -60,3 +62,20 @@ def styled(name: str) -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def fill_episodes(
+    combo: QComboBox, episodes: Sequence[EpisodeChoice], *, patient_chosen: bool
+) -> None:
+    """The patient's open episodes of care, newest first (the usual one), then "none"."""
+    combo.blockSignals(True)
+    combo.clear()
+    for episode in episodes:
+        combo.addItem(episode.describe(), episode.id)
+    if episodes:
+        combo.addItem("No episode of care", None)
+    else:
+        combo.addItem("No open episode of care" if patient_chosen else "Choose a patient first")
+    combo.setEnabled(bool(episodes))
+    combo.setCurrentIndex(0)
+    combo.blockSignals(False)

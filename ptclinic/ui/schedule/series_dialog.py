@@ -58,6 +58,7 @@ from ptclinic.ui.schedule.form_parts import (
     NEEDS_CONFIRMATION,
     UNREADABLE_TIME,
     ScheduleChoices,
+    fill_episodes,
     line,
     styled,
 )
@@ -323,19 +324,7 @@ class SeriesDialog(KeepsWorkDialog):
         return self._patient
 
     def _fill_episodes(self, episodes: list[schedule_view.EpisodeChoice]) -> None:
-        self.episode.blockSignals(True)
-        self.episode.clear()
-        for episode in episodes:
-            self.episode.addItem(episode.describe(), episode.id)
-        if episodes:
-            self.episode.addItem("No episode of care", None)
-        else:
-            self.episode.addItem(
-                "No open episode of care" if self._patient else "Choose a patient first", None
-            )
-        self.episode.setEnabled(bool(episodes))
-        self.episode.setCurrentIndex(0)  # the newest open episode is the usual one
-        self.episode.blockSignals(False)
+        fill_episodes(self.episode, episodes, patient_chosen=self._patient is not None)
 
     def _visit_kind(self) -> VisitTypeInfo | None:
         code = self.visit_type.currentData()
