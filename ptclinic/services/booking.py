@@ -39,7 +39,7 @@ from ptclinic.services.errors import (
     StaleRecordError,
     ValidationError,
 )
-from ptclinic.services.permissions import Permission, require
+from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
 
 ACTIVE = tuple(status.value for status in ACTIVE_STATUSES)
 BOOKABLE_ROLES = (Role.THERAPIST.value, Role.ASSISTANT.value, Role.STUDENT.value)
@@ -92,6 +92,9 @@ def _span(appointment: Appointment, rules: ScheduleRules) -> str:
 
 # --- validation -----------------------------------------------------------------------------
 
+# Visits where the patient is evaluated: booked with a therapist who evaluates.
+EVALUATION_VISIT_TYPES = frozenset({"initial_evaluation", "re_evaluation"})
+
 
 def _load_parties(session: Session, request: BookingRequest) -> tuple[Patient, Staff]:
     """The patient and therapist, after checking every referenced row exists and fits."""
@@ -109,6 +112,15 @@ def _load_parties(session: Session, request: BookingRequest) -> tuple[Patient, S
     visit_type = session.get(VisitType, request.visit_type)
     if visit_type is None or not visit_type.active:
         errors["visit_type"] = "Choose a visit type from the list."
+    elif (
+        request.visit_type in EVALUATION_VISIT_TYPES
+        and therapist is not None
+        and therapist.role not in EVALUATING_ROLES
+    ):
+        errors["therapist"] = (
+            f"{visit_type.label}s are done by a physical therapist; {therapist.full_name} is "
+            "an assistant. Choose a therapist for this visit."
+        )
     if request.room_id is not None:
         room = session.get(Room, request.room_id)
         if room is None or not room.active:

@@ -58,10 +58,9 @@ from ptclinic.services.evaluation_form import (
     recorded,
     validate_content,
 )
-from ptclinic.services.permissions import Permission, require
+from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
 from ptclinic.services.text import clean_line, has_control_characters
 
-EVALUATING_ROLES = frozenset({Role.THERAPIST.value, Role.STUDENT.value})
 DRAFT_AUDIT_EVERY = timedelta(minutes=15)
 ADDENDUM_LIMIT = 4000
 S = EvaluationStatus

@@ -25,9 +25,9 @@ from ptclinic.models import Appointment, ClinicSettings, Patient, Room, Staff, V
 from ptclinic.services import booking
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import Interval, ScheduleRules, local_day_bounds, subtract
-from ptclinic.services.booking import BOOKABLE_ROLES, MAX_MINUTES
+from ptclinic.services.booking import BOOKABLE_ROLES, EVALUATION_VISIT_TYPES, MAX_MINUTES
 from ptclinic.services.errors import ValidationError
-from ptclinic.services.permissions import Permission, require
+from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
 
 GRID_MINUTES = 15
 DEFAULT_COUNT = 5
@@ -186,8 +186,10 @@ def _prepare(
         errors["count"] = f"Ask for 1 to {MAX_COUNT} slots."
     if not 1 <= days <= MAX_SEARCH_DAYS:
         errors["days"] = f"Search 1 to {MAX_SEARCH_DAYS} days ahead."
+    # An evaluation is only offered with someone who evaluates (booking refuses the rest).
+    roles = EVALUATING_ROLES if visit_type in EVALUATION_VISIT_TYPES else BOOKABLE_ROLES
     staff_query = select(Staff.id, Staff.full_name).where(
-        Staff.active.is_(True), Staff.role.in_(BOOKABLE_ROLES)
+        Staff.active.is_(True), Staff.role.in_(roles)
     )
     if therapist_id is not None:
         staff_query = staff_query.where(Staff.id == therapist_id)

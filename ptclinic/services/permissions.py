@@ -9,7 +9,15 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.errors import PermissionDenied
 
 # The UI lists and compares roles but never imports models; it takes Role from here.
-__all__ = ["ROLE_LABELS", "ROLE_PERMISSIONS", "Permission", "Role", "can", "require"]
+__all__ = [
+    "EVALUATING_ROLES",
+    "ROLE_LABELS",
+    "ROLE_PERMISSIONS",
+    "Permission",
+    "Role",
+    "can",
+    "require",
+]
 
 
 class Permission(enum.StrEnum):
@@ -43,6 +51,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Students write drafts that a therapist co-signs; they never sign on their own.
     Role.STUDENT: frozenset({P.VIEW_PATIENTS} | _CLINICAL),
 }
+
+# Evaluating a patient is a physical therapist's work (a student's under supervision), never an
+# assistant's: they write evaluations, and evaluation visits are booked with them.
+EVALUATING_ROLES = frozenset({Role.THERAPIST.value, Role.STUDENT.value})
 
 ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: "Administrator",

@@ -239,3 +239,28 @@ def test_a_move_outside_hours_records_who_allowed_it(scheduled: Clinic) -> None:
     with db.session() as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event is not None and "allowed by admin" in event.summary
+
+
+def test_an_evaluation_is_booked_with_a_therapist_never_an_assistant(
+    scheduled: Clinic,
+    make_staff,  # type: ignore[no-untyped-def]
+) -> None:
+    from ptclinic.roles import Role
+
+    assistant = make_staff("aabel", Role.ASSISTANT)
+    for visit_type in ("initial_evaluation", "re_evaluation"):
+        request = scheduled.request(
+            at(MONDAY, 10), therapist=assistant, visit_type=visit_type, minutes=60
+        )
+        with pytest.raises(ValidationError, match="done by a physical therapist") as raised:
+            booking.book(scheduled.db, scheduled.desk, request)
+        assert "therapist" in raised.value.field_errors
+    # The same assistant sees follow-ups, and a therapist does the evaluation.
+    booking.book(
+        scheduled.db, scheduled.desk, scheduled.request(at(MONDAY, 10), therapist=assistant)
+    )
+    booking.book(
+        scheduled.db,
+        scheduled.desk,
+        scheduled.request(at(MONDAY, 11), visit_type="initial_evaluation", minutes=60),
+    )

@@ -301,3 +301,14 @@ def test_a_busy_stretch_is_read_in_one_query_per_week_not_per_slot(scheduled: Cl
     # Fifteen days searched: the first day, then two weeks, one read each.
     assert len(appointment_reads) == 3
     assert len(statements) <= 15
+
+
+def test_an_evaluation_is_only_offered_with_someone_who_evaluates(
+    scheduled: Clinic,
+    make_staff,  # type: ignore[no-untyped-def]
+) -> None:
+    assistant: Actor = make_staff("aabel", Role.ASSISTANT)
+    follow_ups = _find(scheduled, at(MONDAY, 7), count=10)
+    assert assistant.staff_id in {s.therapist_id for s in follow_ups}
+    evaluations = _find(scheduled, at(MONDAY, 7), visit_type="initial_evaluation", count=10)
+    assert evaluations and assistant.staff_id not in {s.therapist_id for s in evaluations}
