@@ -75,6 +75,7 @@ from ptclinic.ui.unsaved import KeepsWorkDialog
 log = logging.getLogger(__name__)
 
 NEXT_AVAILABLE_KEY = "F4"
+FOLLOW_UP, INITIAL_EVALUATION = "follow_up", "initial_evaluation"
 
 
 class BookingDialog(KeepsWorkDialog):
@@ -227,6 +228,9 @@ class BookingDialog(KeepsWorkDialog):
         self.visit_type.setObjectName("bookingVisitType")
         for kind in self._choices.visit_types:
             self.visit_type.addItem(kind.label, kind.code)
+        # Until someone picks a visit type, choosing the patient suggests one (see below).
+        self._visit_type_settled = visit_type_code is not None or moving is not None
+        self.visit_type.activated.connect(lambda _index: self._settle_visit_type())
         self.minutes = QSpinBox()
         self.minutes.setObjectName("bookingMinutes")
         self.minutes.setRange(5, booking.MAX_MINUTES)
@@ -379,8 +383,17 @@ class BookingDialog(KeepsWorkDialog):
             log.warning("open episodes of patient %s: %s", patient.id, exc)
             episodes = []
         self._fill_episodes(episodes)
+        if not self._visit_type_settled:
+            # A patient in an open episode comes for a follow-up; one without, for an evaluation.
+            usual = FOLLOW_UP if episodes else INITIAL_EVALUATION
+            index = self.visit_type.findData(usual)
+            if index >= 0:
+                self.visit_type.setCurrentIndex(index)
         self._check_timer.start()
         (self.episode if self.episode.isEnabled() else self.visit_type).setFocus()
+
+    def _settle_visit_type(self) -> None:
+        self._visit_type_settled = True
 
     def _shrink(self) -> None:
         """Give back the height the result list took (the layout must see it hidden first)."""

@@ -197,6 +197,8 @@ class SeriesDialog(KeepsWorkDialog):
         self.visit_type.setObjectName("seriesVisitType")
         for kind in self._choices.visit_types:
             self.visit_type.addItem(kind.label, kind.code)
+        # A series is the follow-ups after an evaluation.
+        self.visit_type.setCurrentIndex(max(0, self.visit_type.findData("follow_up")))
         self.minutes = QSpinBox()
         self.minutes.setObjectName("seriesMinutes")
         self.minutes.setRange(5, booking.MAX_MINUTES)

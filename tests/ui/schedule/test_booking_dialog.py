@@ -551,3 +551,22 @@ def test_a_waiting_patient_is_booked_at_a_time_they_wished_and_leaves_the_waitli
     assert saved is not None and saved.visit_type == "re_evaluation"
     assert saved.starts_at == at(thursday, 15)
     assert waitlist.waiting_list(scheduled.db, scheduled.desk, patient_id=scheduled.ortiz) == []
+
+
+def test_the_patient_chosen_suggests_the_visit_type_until_one_is_picked(
+    qtbot: QtBot,
+    make_dialog,
+    scheduled: Clinic,  # type: ignore[no-untyped-def]
+) -> None:
+    _episode(scheduled, 12)  # Ortiz is in treatment; Chen has no open episode
+    dialog = make_dialog()
+    _choose(qtbot, dialog, "chen")
+    assert dialog.visit_type.currentData() == "initial_evaluation" and dialog.minutes.value() == 60
+    _choose(qtbot, dialog, "ortiz")
+    assert dialog.visit_type.currentData() == "follow_up"
+    # Once the person picks a visit type, another patient no longer changes it.
+    index = dialog.visit_type.findData("re_evaluation")
+    dialog.visit_type.setCurrentIndex(index)
+    dialog.visit_type.activated.emit(index)
+    _choose(qtbot, dialog, "chen")
+    assert dialog.visit_type.currentData() == "re_evaluation"

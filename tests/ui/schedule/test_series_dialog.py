@@ -478,3 +478,8 @@ def test_alt_and_a_rows_letter_lands_in_its_field_and_tab_leaves_the_list(
     for expected in (dialog.table, dialog.another_button, dialog.skip_button):
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
         assert dialog.focusWidget() is expected
+
+
+def test_a_series_starts_as_follow_ups(make_dialog: MakeDialog) -> None:
+    dialog = make_dialog()
+    assert dialog.visit_type.currentData() == "follow_up" and dialog.minutes.value() == 45
