@@ -40,6 +40,7 @@ from ptclinic.ui.schedule.layout import (
 from ptclinic.ui.schedule.painting import HEADER_BG, GridPainting
 
 RESIZE_GRIP = 6  # pixels above a block's bottom edge that resize instead of move
+TUCKED_SHARE, TUCKED_MIN_WIDTH = 0.22, 22.0  # a replaced cancellation's tab: share of the column
 
 
 def snap(minute: float) -> int:
@@ -75,6 +76,7 @@ class ScheduleGrid(QAbstractScrollArea, GridPainting):
         self._zone = ZoneInfo("UTC")
         self._now: datetime | None = None
         self._order: list[Placed] = []  # visits in time order, for Up/Down
+        self._drawn: list[Placed] = []  # in painting order
         self._selected: int | None = None  # appointment id
         self._slot: Slot | None = None
         self._movable: Callable[[AppointmentView], bool] = lambda _view: True
@@ -93,6 +95,8 @@ class ScheduleGrid(QAbstractScrollArea, GridPainting):
         """Show a new layout, keeping the selected visit selected if it is still there."""
         self._layout, self._zone = layout, zone
         self._order = sorted(layout.placed, key=lambda p: (p.top, p.column, p.lane))
+        # Tucked tabs last: drawn over the visit they sit on, so they also win a hit.
+        self._drawn = sorted(self._order, key=lambda p: p.tucked)
         self._drag = self._press = None
         if self.placed_of(self._selected) is None:
             self._selected = None
@@ -245,8 +249,12 @@ class ScheduleGrid(QAbstractScrollArea, GridPainting):
     def _block_rect(
         self, placed: Placed, top: int | None = None, bottom: int | None = None
     ) -> QRectF:
-        width = self.column_width / placed.lanes
-        x = self._x(placed.column) + placed.lane * width
+        if placed.tucked:
+            width = max(TUCKED_MIN_WIDTH, self.column_width * TUCKED_SHARE)
+            x = self._x(placed.column) + self.column_width - width
+        else:
+            width = self.column_width / placed.lanes
+            x = self._x(placed.column) + placed.lane * width
         y1 = self._y(placed.top if top is None else top)
         y2 = self._y(placed.bottom if bottom is None else bottom)
         return QRectF(x + 2, y1 + 1, width - 4, max(4.0, y2 - y1 - 2))
@@ -265,7 +273,7 @@ class ScheduleGrid(QAbstractScrollArea, GridPainting):
     def _hit(self, pos: QPoint) -> Placed | None:
         point = QPointF(pos)
         # Later lanes are drawn on top, so they win a hit.
-        for placed in reversed(self._order):
+        for placed in reversed(self._drawn):
             if self._block_rect(placed).contains(point):
                 return placed
         return None

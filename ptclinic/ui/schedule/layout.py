@@ -56,6 +56,9 @@ class Placed:
     lanes: int
     top: int  # clinic-local minutes after midnight
     bottom: int
+    # A cancelled or missed visit whose time is booked again: a narrow tab at the column's edge,
+    # so the visit that holds the slot keeps the column's width.
+    tucked: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,10 +269,9 @@ def _column_of(view: AppointmentView, columns: Sequence[Column], zone: ZoneInfo)
     return None
 
 
-def _assign_lanes(items: list[tuple[int, int, AppointmentView]], column: int) -> list[Placed]:
-    """Side-by-side lanes for visits that overlap (a cancelled visit under its replacement, a
-    shared gym); visits that hold the slot take the first lanes."""
-    items.sort(key=lambda item: (item[0], not item[2].active, -item[1]))
+def _lanes(items: list[tuple[int, int, AppointmentView]], column: int) -> list[Placed]:
+    """Side-by-side lanes for visits that overlap (a shared gym, a double-booked room)."""
+    items.sort(key=lambda item: (item[0], -item[1]))
     placed: list[Placed] = []
     cluster: list[tuple[int, int, int, AppointmentView]] = []  # top, bottom, lane, view
     cluster_end = -1
@@ -293,6 +295,23 @@ def _assign_lanes(items: list[tuple[int, int, AppointmentView]], column: int) ->
     if cluster:
         close_cluster()
     return placed
+
+
+def _assign_lanes(items: list[tuple[int, int, AppointmentView]], column: int) -> list[Placed]:
+    """Visits that hold their slot share the column in lanes; a cancelled or missed visit
+    whose time is taken again is tucked at the edge instead of halving its replacement."""
+    held = [item for item in items if item[2].active]
+    spans = [(top, bottom) for top, bottom, _view in held]
+    freed, tucked = [], []
+    for item in items:
+        if item[2].active:
+            continue
+        top, bottom, view = item
+        if any(top < b and t < bottom for t, b in spans):
+            tucked.append(Placed(view, column, 0, 1, top, bottom, tucked=True))
+        else:
+            freed.append(item)
+    return _lanes(held, column) + _lanes(freed, column) + tucked
 
 
 def place(

@@ -55,6 +55,7 @@ class GridPainting:
         _zone: ZoneInfo
         _now: datetime | None
         _order: list[Placed]
+        _drawn: list[Placed]
         _selected: int | None
         _slot: Slot | None
         _drag: DropTarget | None
@@ -103,7 +104,7 @@ class GridPainting:
             painter.setPen(QPen(ACCENT, 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
         dragged = self._drag.view.id if self._drag is not None else None
-        for placed in self._order:
+        for placed in self._drawn:
             rect = self._block_rect(placed)
             if rect.intersects(area):
                 self._paint_block(painter, placed, rect, faded=placed.view.id == dragged)
@@ -202,7 +203,16 @@ class GridPainting:
         else:
             painter.setPen(QPen(colour.darker(125), 1))
             painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-        self._paint_block_text(painter, placed, rect.adjusted(8, 1, -4, -1), ink)
+        if placed.tucked:  # a narrow tab: its status sign only; hovering names it
+            painter.setPen(_MARK_INK.get(view.status, ink))
+            painter.setFont(self._bold)
+            painter.drawText(
+                rect.adjusted(4, 2, 0, 0),
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                status_mark(view)[0],
+            )
+        else:
+            self._paint_block_text(painter, placed, rect.adjusted(8, 1, -4, -1), ink)
         painter.restore()
 
     def _paint_block_text(

@@ -216,3 +216,18 @@ def test_time_that_cannot_be_booked_is_shaded(qtbot: QtBot) -> None:
     assert _pixel(grid, grid.slot_point(0, 13 * 60)) == (255, 255, 255)
     morning = _pixel(grid, grid.slot_point(0, 9 * 60))
     assert morning != (255, 255, 255) and max(morning) - min(morning) < 30  # a calm grey
+
+
+def test_a_replaced_cancellation_is_a_narrow_tab_that_can_still_be_clicked(
+    qtbot: QtBot,
+) -> None:
+    grid = _grid(qtbot, [visit(1, 1, at(10), status="cancelled"), visit(2, 1, at(10))], staff=1)
+    held, tab = grid.block_rect(2), grid.block_rect(1)
+    assert held.width() > 0.9 * grid.column_width  # the visit that holds the slot: full width
+    assert tab.width() < 0.3 * grid.column_width and tab.right() >= held.right() - 2
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=tab.center())
+    selected = grid.selected_view()
+    assert selected is not None and selected.id == 1
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=held.topLeft() + QPoint(8, 8))
+    selected = grid.selected_view()
+    assert selected is not None and selected.id == 2

@@ -124,15 +124,24 @@ def test_visits_of_someone_off_the_staff_list_keep_a_column() -> None:
     assert [(c.title, c.subtitle) for c in columns] == [("Therapist 99", "Not on the staff list")]
 
 
-def test_overlapping_visits_share_the_column_in_lanes_active_first() -> None:
+def test_a_cancelled_visit_booked_again_is_tucked_and_overlapping_visits_share_lanes() -> None:
     cancelled = visit(1, 1, at(10), status="cancelled")
     rebooked = visit(2, 1, at(10))
     later = visit(3, 1, at(11))
-    data = span([cancelled, rebooked, later], [1])
+    gym_one, gym_two = visit(4, 1, at(13)), visit(5, 1, at(13, 15))
+    freed = visit(6, 1, at(15), status="cancelled")  # nobody took its time: a full block
+    data = span([cancelled, rebooked, later, gym_one, gym_two, freed], [1])
     columns, _f, _o = layout.therapist_columns(data, DAY, people(1), show_everyone=False)
     grid = layout.place(data, columns)
-    lanes = {p.view.id: (p.lane, p.lanes) for p in grid.placed}
-    assert lanes == {2: (0, 2), 1: (1, 2), 3: (0, 1)}
+    lanes = {p.view.id: (p.lane, p.lanes, p.tucked) for p in grid.placed}
+    assert lanes == {
+        2: (0, 1, False),  # the rebooked visit keeps the whole column
+        1: (0, 1, True),  # the cancellation under it is a tab at the edge
+        3: (0, 1, False),
+        4: (0, 2, False),
+        5: (1, 2, False),
+        6: (0, 1, False),
+    }
     top = {p.view.id: (p.top, p.bottom) for p in grid.placed}
     assert top[3] == (11 * 60, 11 * 60 + 45)
 
