@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -63,6 +64,7 @@ LOAD_TROUBLE = (
     "The schedule could not be loaded because the database did not answer. Check the network "
     "connection; the page tries again every minute."
 )
+WAITLIST_MIN_WIDTH, WAITLIST_WIDTH = 260, 300
 REFRESH_MS = 60_000  # other workstations' bookings appear within a minute
 S = AppointmentStatus
 _REFRESHING_KINDS = {
@@ -159,19 +161,22 @@ class SchedulePage(VisitActions):
 
         # Who waits for a slot, beside the grid while the front desk fills freed time.
         self.waitlist = WaitlistPanel(self._db, self._actor, self._zone, self, clock=self._clock)
-        self.waitlist.setFixedWidth(340)
+        self.waitlist.setMinimumWidth(WAITLIST_MIN_WIDTH)
         self.waitlist.hide()
         self.waitlist.book_requested.connect(self.book_for_waitlist)
-        middle = QHBoxLayout()
-        middle.setSpacing(8)
-        middle.addWidget(self.grid, 1)
-        middle.addWidget(self.waitlist)
+        # The person drags the divider to give the grid or the list more room.
+        self.middle = QSplitter(Qt.Orientation.Horizontal)
+        self.middle.setChildrenCollapsible(False)
+        self.middle.addWidget(self.grid)
+        self.middle.addWidget(self.waitlist)
+        self.middle.setStretchFactor(0, 1)
+        self.middle.setStretchFactor(1, 0)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 6)
         layout.setSpacing(6)
         layout.addWidget(self.toolbar)
-        layout.addLayout(middle, 1)
+        layout.addWidget(self.middle, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self.grid)
         self.setTabOrder(self.grid, self.toolbar.prev_button)
@@ -459,7 +464,11 @@ class SchedulePage(VisitActions):
         return self._dialog is not None and self._dialog.is_dirty()
 
     def show_waitlist(self, shown: bool) -> None:
+        opening = shown and not self.waitlist.isVisible()
         self.waitlist.setVisible(shown)
+        if opening and self.middle.sizes()[1] < WAITLIST_MIN_WIDTH:
+            total = sum(self.middle.sizes())
+            self.middle.setSizes([max(0, total - WAITLIST_WIDTH), WAITLIST_WIDTH])
         self.toolbar.waitlist_button.blockSignals(True)
         self.toolbar.waitlist_button.setChecked(shown)
         self.toolbar.waitlist_button.blockSignals(False)

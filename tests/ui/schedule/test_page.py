@@ -580,6 +580,8 @@ def test_the_waitlist_panel_opens_beside_the_grid_and_closes_again(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert page.waitlist.isVisible() and page.toolbar.waitlist_button.isChecked()
+    # Beside the grid, not over it: the grid keeps most of the width.
+    assert 260 <= page.waitlist.width() <= 0.35 * page.width()
     page.toolbar.waitlist_button.click()
     assert not page.waitlist.isVisible()
 
