@@ -205,8 +205,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        self.new_patient_action: QAction | None = None
         if can(self._actor, Permission.EDIT_PATIENTS) and "patients" in self.pages:
-            file_menu.addAction(self._action("&New patient…", "Ctrl+N", self.register_patient))
+            self.new_patient_action = self._action(
+                "&New patient…", "Ctrl+N", self.register_patient
+            )
+            file_menu.addAction(self.new_patient_action)
             file_menu.addSeparator()
         self.lock_action = self._action("&Lock screen", "Ctrl+L", self.idle_lock.lock_now)
         file_menu.addAction(self.lock_action)
@@ -225,6 +229,8 @@ class MainWindow(QMainWindow):
             patients_menu = menus.addMenu("&Patients")
             self.find_action = self._action("&Find patient…", "Ctrl+K", self.find_patient)
             patients_menu.addAction(self.find_action)
+            if self.new_patient_action is not None:  # where a newcomer looks for it too
+                patients_menu.addAction(self.new_patient_action)
 
         schedule = self.pages.get("schedule")
         if isinstance(schedule, SchedulePage):

@@ -228,3 +228,13 @@ def test_the_schedule_menu_brings_the_schedule_forward_before_acting(
     monkeypatch.setattr(schedule, "exec_dialog", shown_from)
     next(a for a in menu.actions() if a.text() == "&Go to date…").trigger()
     assert opened == ["schedule"]  # the page was in front before its dialog opened
+
+
+def test_new_patient_is_offered_in_the_patients_menu_too(
+    make_window: MakeWindow, front_desk: Actor
+) -> None:
+    window = make_window(front_desk)
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    patients = [a.text() for a in menus["&Patients"].actions()]
+    assert "&New patient…" in patients
+    assert "&New patient…" in [a.text() for a in menus["&File"].actions()]
