@@ -31,9 +31,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from ptclinic.db import Database  # noqa: E402
 from ptclinic.models import AppointmentStatus  # noqa: E402
 from ptclinic.services import auth, booking, calendar, next_available  # noqa: E402
+from ptclinic.services.actor import Actor  # noqa: E402
+from ptclinic.services.calendar import Clinician  # noqa: E402
 from ptclinic.services.clinic import clinic_today  # noqa: E402
 from ptclinic.services.demo_data import DEMO_LOGINS, DemoOptions, generate_demo_data  # noqa: E402
 from ptclinic.services.patient_search import search_patients  # noqa: E402
+from ptclinic.ui.schedule import layout as grid_layout  # noqa: E402 - plain Python, no Qt
 
 TARGETS_MS = {"day": 100.0, "week": 100.0, "book": 20.0, "next": 50.0}
 
@@ -75,6 +78,19 @@ def weekdays_around(today: date, rng: random.Random, count: int) -> list[date]:
     return days
 
 
+def open_day(db: Database, desk: Actor, people: list[Clinician], day: date) -> object:
+    """What the Schedule page does to show a day: read it, then place every visit."""
+    span = calendar.calendar_span(db, desk, day, day)
+    columns, free, off = grid_layout.therapist_columns(span, day, people, show_everyone=False)
+    return grid_layout.place(span, columns, free=free, off=off)
+
+
+def open_week(db: Database, desk: Actor, therapist_id: int, day: date) -> object:
+    days = grid_layout.week_of(day)
+    span = calendar.calendar_span(db, desk, days[0], days[-1], therapist_ids=[therapist_id])
+    return grid_layout.place(span, grid_layout.week_columns(span, therapist_id, days), week=True)
+
+
 def bench(db: Database, runs: int, rng: random.Random) -> None:
     desk = auth.authenticate(db, *next(x[:2] for x in DEMO_LOGINS if x[0] == "frontdesk"))
     today = clinic_today(db)
@@ -91,6 +107,11 @@ def bench(db: Database, runs: int, rng: random.Random) -> None:
         "day",
         [timed(lambda d=d: calendar.calendar_span(db, desk, d, d)) for d in days],
     )
+    report(
+        "Open a day, every clinician (query + layout)",
+        "day",
+        [timed(lambda d=d: open_day(db, desk, people, d)) for d in days],
+    )
     weeks = []
     for day in days:
         monday = day - timedelta(days=day.weekday())
@@ -103,6 +124,15 @@ def bench(db: Database, runs: int, rng: random.Random) -> None:
             )
         )
     report("Open a week, one clinician (query)", "week", weeks)
+    whose = [rng.choice(people).id for _day in days]
+    report(
+        "Open a week, one clinician (query + layout)",
+        "week",
+        [
+            timed(lambda d=d, w=w: open_week(db, desk, w, d))
+            for d, w in zip(days, whose, strict=True)
+        ],
+    )
 
     # Booking: free slots found by "next available", then booked (conflict check + write),
     # then cancelled again so the database ends as it began.
