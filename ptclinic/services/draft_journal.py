@@ -135,6 +135,9 @@ class DraftJournal:
             raw = target.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except OSError as exc:  # the folder cannot be read: nothing to restore from it
+            log.warning("Cannot read the draft journal %s: %s", target, exc)
+            return None
         try:
             return _entry(json.loads(raw), evaluation_id)
         except (ValueError, TypeError, KeyError) as exc:
@@ -144,8 +147,14 @@ class DraftJournal:
             return None
 
     def remove(self, evaluation_id: int) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        """Remove the evaluation's journal (the database has it all); a journal that cannot
+        be removed is logged and left: at worst it is offered again later."""
+        try:
             self.path(evaluation_id).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("Cannot remove the draft journal of evaluation %s: %s", evaluation_id, exc)
 
 
 def _entry(data: object, evaluation_id: int) -> JournalEntry:

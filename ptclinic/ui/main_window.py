@@ -38,6 +38,7 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.errors import DomainError
 from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, can
 from ptclinic.ui.admin.page import AdministrationPage
+from ptclinic.ui.evaluation.window import EvaluationWindow, open_evaluation, open_windows
 from ptclinic.ui.events import events
 from ptclinic.ui.idle_lock import IdleLock
 from ptclinic.ui.patients.page import PatientsPage
@@ -46,6 +47,7 @@ from ptclinic.ui.schedule.page import SchedulePage
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "ui.ini"
+DRAFTS_FOLDER = "drafts"  # evaluation drafts kept on this computer until saved
 DEFAULT_SIZE = (1280, 800)
 
 
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self._db = db
         self._actor = actor
         self._settings = QSettings(str(data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
+        # Evaluation drafts on screen are also kept here, so a crash loses nothing typed.
+        self._drafts_folder = data_dir / DRAFTS_FOLDER
         self._return_to_login = False
         self._session_over = False  # the user is logged out already
         self._closed = False
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
             page: QWidget
             if spec.key == "patients":
                 page = PatientsPage(self._db, self._actor)
+                page.open_evaluation.connect(self.open_evaluation)
             elif spec.key == "admin":
                 page = AdministrationPage(self._db, self._actor)
             elif spec.key == "schedule":
@@ -207,9 +212,7 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         self.new_patient_action: QAction | None = None
         if can(self._actor, Permission.EDIT_PATIENTS) and "patients" in self.pages:
-            self.new_patient_action = self._action(
-                "&New patient…", "Ctrl+N", self.register_patient
-            )
+            self.new_patient_action = self._action("&New patient…", "Ctrl+N", self.register_patient)
             file_menu.addAction(self.new_patient_action)
             file_menu.addSeparator()
         self.lock_action = self._action("&Lock screen", "Ctrl+L", self.idle_lock.lock_now)
@@ -286,6 +289,29 @@ class MainWindow(QMainWindow):
         if (page := self._patients_page()) is not None:
             page.open_patient(patient_id)
 
+    def open_evaluation(self, episode_id: int) -> EvaluationWindow | None:
+        """The episode's evaluation in its own window (brought forward when already open)."""
+        try:
+            return open_evaluation(
+                self._db, self._actor, episode_id, self, journal_folder=self._drafts_folder
+            )
+        except DomainError as exc:
+            QMessageBox.warning(self, "Evaluation", str(exc))
+            return None
+
+    def _close_evaluations(self) -> bool:
+        """Close every evaluation window (each saves first); False when one asked to stay. When
+        the session was ended for this user, save what can be saved and close without asking:
+        what is on screen is kept on this computer and offered again next time."""
+        for window in open_windows():
+            if self._session_over:
+                window.save_before_closing()
+                window.hide()
+                window.deleteLater()
+            elif not window.close():
+                return False
+        return True
+
     def register_patient(self) -> None:
         if (page := self._patients_page()) is not None:
             page.register_new()
@@ -355,6 +381,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
             event.accept()
+            return
+        if not self._close_evaluations():
+            event.ignore()
             return
         unsaved = [] if self._session_over else self.unsaved_pages()
         if unsaved and not self.confirm_discard(unsaved):

@@ -238,3 +238,47 @@ def test_new_patient_is_offered_in_the_patients_menu_too(
     patients = [a.text() for a in menus["&Patients"].actions()]
     assert "&New patient…" in patients
     assert "&New patient…" in [a.text() for a in menus["&File"].actions()]
+
+
+def test_the_chart_opens_an_evaluation_window_that_quitting_saves_and_closes(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    therapist: Actor,
+    front_desk: Actor,
+    clinic_db: Database,
+) -> None:
+    from ptclinic.services import episodes, evaluation_records, patients
+    from ptclinic.services.episodes import EpisodeInput
+    from ptclinic.ui.evaluation.window import open_windows
+    from tests.conftest import patient_input
+
+    patient = patients.register_patient(clinic_db, front_desk, patient_input())
+    episode = episodes.open_episode(clinic_db, front_desk, patient.id, EpisodeInput(title="SI"))
+    window = make_window(therapist)
+    page = window.pages["patients"]
+    assert isinstance(page, PatientsPage)
+    page.open_evaluation.emit(episode.id)
+    (evaluation,) = open_windows()
+    qtbot.waitExposed(evaluation)
+    assert evaluation.isVisible()
+    page.open_evaluation.emit(episode.id)  # brought forward, not opened twice
+    assert open_windows() == [evaluation]
+    window.close()
+    assert open_windows() == [] and not window.isVisible()
+    record = evaluation_records.episode_evaluation(clinic_db, therapist, episode.id)
+    assert record is not None and record.status == "draft"
+
+
+def test_an_evaluation_that_cannot_open_is_said_in_words(
+    make_window: MakeWindow,
+    front_desk: Actor,
+    clinic_db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+    window = make_window(front_desk)
+    assert window.open_evaluation(12345) is None
+    assert said == ["That episode of care does not exist."]

@@ -1,0 +1,2 @@
+"""The intake evaluation window: its sections, autosave and crash safety, the live
+interpretation, signing and addenda."""
