@@ -50,6 +50,7 @@ from ptclinic.ui.patients.search_model import (
 
 log = logging.getLogger(__name__)
 
+NAME_SAMPLE = "Hernández-Ruiz, Mariana"  # a long name the list always has room for
 SEARCH_PLACEHOLDER = "Name, chart #, phone or date of birth  (Ctrl+K)"
 _NAVIGATION_KEYS = {
     Qt.Key.Key_Up,
@@ -458,6 +459,12 @@ class PatientsPage(QWidget):
             PatientSearchModel.CHART: "Chart # 00",
             PatientSearchModel.PHONE: "(555) 555-5555",
         }
+        fixed = 0
         for column, sample in samples.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+            fixed += header.sectionSize(column)
+        # The chart beside it must not squeeze the names out of the list: keep room for one.
+        name = metrics.horizontalAdvance(NAME_SAMPLE) + 28
+        bar = self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(name + fixed + bar + 4)

@@ -379,3 +379,20 @@ def test_the_section_reloads_when_an_episode_changes(qtbot: QtBot, scheduled: Cl
     assert page.episodes.model.rowCount() == 0
     events().data_changed.emit("episode", [opened.id])
     assert _rows(page)[0][1] == "Sacroiliitis, not elsewhere classified"
+
+
+def test_the_list_keeps_room_for_names_beside_a_wide_chart(qtbot, clinic_db, front_desk) -> None:  # type: ignore[no-untyped-def]
+    from ptclinic.services import patients
+    from ptclinic.ui.patients.page import NAME_SAMPLE
+    from ptclinic.ui.patients.search_model import PatientSearchModel
+    from tests.conftest import patient_input
+
+    patient = patients.register_patient(clinic_db, front_desk, patient_input())
+    page = PatientsPage(clinic_db, front_desk)
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.open_patient(patient.id)  # the chart, with its episode buttons, takes its width
+    name_width = page.table.horizontalHeader().sectionSize(PatientSearchModel.NAME)
+    assert name_width >= page.table.fontMetrics().horizontalAdvance(NAME_SAMPLE)
