@@ -47,8 +47,10 @@ from ptclinic.services import episodes, evaluation_records
 from ptclinic.services.actor import Actor
 from ptclinic.services.clinic import clinic_zone
 from ptclinic.services.draft_journal import DraftJournal, JournalEntry, Recovery, recovery
+from ptclinic.services.errors import DomainError
 from ptclinic.services.evaluation_form import FORM, RED_FLAGS
 from ptclinic.services.evaluation_records import EvaluationRecord, signing_problems
+from ptclinic.services.evaluation_report import evaluation_report_pdf
 from ptclinic.services.patient_search import patient_summary
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.common import MessageLine
@@ -61,6 +63,7 @@ from ptclinic.ui.evaluation.signing import AddendumDialog, CosignDialog, SignDia
 from ptclinic.ui.evaluation.style import EVALUATION_STYLE
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.search_model import format_date, format_dob
+from ptclinic.ui.printing.pdf_preview import PdfPreviewDialog
 from ptclinic.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
@@ -253,7 +256,13 @@ class EvaluationWindow(QWidget):
         self.cosign_button.setToolTip("Co-sign the student's evaluation with your password")
         self.addendum_button = QPushButton("Add &addendum…")
         self.addendum_button.setToolTip("Correct or add to the signed evaluation (Alt+A)")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip(
+            "The evaluation and plan of care for the referring physician: preview, print or "
+            "save as PDF (Ctrl+P)"
+        )
         self.close_button = QPushButton("Close")
+        self.print_button.clicked.connect(self.print_report)
         self.save_button.clicked.connect(self.save_now)
         self.sign_button.clicked.connect(self.sign)
         self.cosign_button.clicked.connect(self.cosign)
@@ -264,6 +273,7 @@ class EvaluationWindow(QWidget):
             self.sign_button,
             self.cosign_button,
             self.addendum_button,
+            self.print_button,
             self.close_button,
         ):
             button.setAutoDefault(False)
@@ -280,6 +290,7 @@ class EvaluationWindow(QWidget):
         for n in range(len(FORM)):
             key(f"Alt+{n + 1}", partial(self.show_section, n))
         key("Ctrl+S", self.save_now)
+        key("Ctrl+P", self.print_report)
         key("Ctrl+Return", self.sign)
         key("Ctrl+Enter", self.sign)
 
@@ -373,6 +384,24 @@ class EvaluationWindow(QWidget):
     def save_now(self) -> None:
         if self.editable:
             self.autosaver.save_now()
+
+    def print_report(self) -> None:
+        """Preview the report for the referring physician (a draft prints marked DRAFT), with
+        what is on screen saved first so the paper says what the screen says."""
+        if not self.save_before_closing():
+            QMessageBox.warning(
+                self, "Print", "What is on screen is not saved yet, so it cannot be printed."
+            )
+            return
+        try:
+            pdf = evaluation_report_pdf(self._db, self._actor, self.record.id)
+        except DomainError as exc:
+            QMessageBox.warning(self, "Print", str(exc))
+            return
+        name = f"evaluation-{self.patient.chart_number}-{self.record.evaluated_on.isoformat()}.pdf"
+        preview = PdfPreviewDialog(pdf, f"Evaluation: {self.patient.display_name}", name, self)
+        self.exec_dialog(preview)
+        preview.deleteLater()
 
     def _saved(self, record: EvaluationRecord) -> None:
         self.record = record

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from ptclinic.db import Database
 from ptclinic.services.actor import Actor
+from ptclinic.services.clinic import clinic_today
 from ptclinic.services.episodes import EpisodeRecord, may_edit, patient_episodes
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
+from ptclinic.services.pathway import episode_pathway
 from ptclinic.services.patients import PatientRecord
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.common import AnyIndex, Column, RecordTableModel, record_table
@@ -177,6 +179,8 @@ class EpisodesView(QWidget):
         self.details = _label()
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warnings = _label("formNotice")
+        # Where an open episode stands on the conservative-care pathway (clinicians only).
+        self.pathway = _label()
 
         self.new_button = _button(
             "Ne&w episode…", f"Open a new episode of care ({NEW_EPISODE_KEY})", self.may_edit
@@ -210,7 +214,10 @@ class EpisodesView(QWidget):
         events().data_changed.connect(self._on_data_changed)
 
     def _parts(self) -> list[QWidget]:
-        return [self.title, self.error, self.empty, self.table, self.details, self.warnings]
+        return [
+            self.title, self.error, self.empty, self.table, self.details, self.pathway,
+            self.warnings,
+        ]  # fmt: skip
 
     def _buttons(self) -> list[QPushButton]:
         return [self.new_button, self.edit_button, self.close_button, self.evaluation_button]
@@ -335,11 +342,30 @@ class EpisodesView(QWidget):
         if episode is not None:
             self.details.setText("\n".join(detail_lines(episode)))
             self.warnings.setText("\n".join("⚠ " + w for w in episode.warnings))
+        self._show_pathway(episode)
         self.new_button.setEnabled(self.may_edit and self._patient is not None)
         changeable = episode is not None and self._may_change(episode)
         self.edit_button.setEnabled(changeable)
         self.close_button.setEnabled(changeable)
         self.evaluation_button.setEnabled(self.may_evaluate and episode is not None)
+
+    def _today(self) -> date:
+        return clinic_today(self._db, self._clock())
+
+    def _show_pathway(self, episode: EpisodeRecord | None) -> None:
+        text, referral = "", False
+        if episode is not None and episode.is_open and self.may_evaluate:
+            try:
+                status = episode_pathway(self._db, self._actor, episode.id, today=self._today())
+            except DomainError as exc:  # the rest of the chart is still worth showing
+                log.warning("pathway of episode %s: %s", episode.id, exc)
+            else:
+                referral = status.consider_referral
+                text = f"{'⚠ ' if referral else ''}{status.stage}. {status.reason}"
+        self.pathway.setText(text)
+        self.pathway.setObjectName("formNotice" if referral else "hint")
+        self.pathway.setStyleSheet("/* restyle */")
+        self.pathway.setVisible(bool(text))
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -324,3 +325,30 @@ def test_an_evaluation_opens_in_one_window_only(
     qtbot.addWidget(second)
     assert second is not first
     second.close()
+
+
+def test_print_saves_first_and_previews_the_report_with_what_is_on_screen(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from ptclinic.ui.printing.pdf_preview import PdfPreviewDialog
+
+    window = make_window()
+    chief = window.form.editor("subjective", "chief_complaint")
+    assert isinstance(chief, TextEditor)
+    chief.edit.setText("Sharp pain at the right PSIS when rising from a chair")
+    shown: list[str] = []
+
+    def look(dialog: object) -> int:
+        assert isinstance(dialog, PdfPreviewDialog)
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(dialog.pdf())).pages)
+        shown.append(text)
+        return 0
+
+    monkeypatch.setattr(window, "exec_dialog", look)
+    window.print_button.click()
+    assert shown and "rising from a chair" in " ".join(shown[0].split())
+    assert "DRAFT" in shown[0]

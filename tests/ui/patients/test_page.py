@@ -396,3 +396,14 @@ def test_the_list_keeps_room_for_names_beside_a_wide_chart(qtbot, clinic_db, fro
     page.open_patient(patient.id)  # the chart, with its episode buttons, takes its width
     name_width = page.table.horizontalHeader().sectionSize(PatientSearchModel.NAME)
     assert name_width >= page.table.fontMetrics().horizontalAdvance(NAME_SAMPLE)
+
+
+def test_a_clinician_sees_where_the_episode_stands_on_the_conservative_pathway(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    _episode(scheduled)
+    section = _chart(qtbot, scheduled, scheduled.lee).episodes
+    assert section.pathway.isVisible()
+    assert "of at least 6 weeks of conservative care" in section.pathway.text()
+    desk = _chart(qtbot, scheduled, scheduled.desk).episodes
+    assert desk.pathway.isHidden()  # clinical progress is not the front desk's to read
