@@ -68,18 +68,19 @@ class SiCluster:
         return self.verdict is ClusterVerdict.LIKELY
 
     def text(self) -> str:
-        """ "3 of 6 positive (2 of the first 4): SI joint pain likely"."""
+        """ "3 of 6 tested positive (2 of the first four): SI joint pain likely."; with tests
+        still to do, an "unlikely" is said to hold so far."""
         if self.verdict is ClusterVerdict.NOT_TESTED:
             return "No provocation test recorded yet."
         counts = (
             f"{self.positive} of {self.tested} tested positive "
-            f"({self.positive_of_four} of the first {self.tested_of_four})"
+            f"({self.positive_of_four} of the first four)"
         )
         untested = len(SI_TESTS) - self.tested
         more = f"; {untested} not tested" if untested else ""
         words = {
             ClusterVerdict.LIKELY: "SI joint pain likely",
-            ClusterVerdict.UNLIKELY: "SI joint pain unlikely",
+            ClusterVerdict.UNLIKELY: "SI joint pain unlikely" + (" so far" if untested else ""),
             ClusterVerdict.UNDECIDED: "not enough to call SI joint pain likely",
         }[self.verdict]
         return f"{counts}{more}: {words}."

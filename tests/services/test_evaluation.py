@@ -25,7 +25,7 @@ def test_two_of_the_first_four_make_si_pain_likely() -> None:
     result = si_cluster({"distraction": True, "thigh_thrust": True, "compression": False})
     assert (result.positive, result.tested, result.si_likely) == (2, 3, True)
     assert result.text() == (
-        "2 of 3 tested positive (2 of the first 3); 3 not tested: SI joint pain likely."
+        "2 of 3 tested positive (2 of the first four); 3 not tested: SI joint pain likely."
     )
 
 
@@ -52,6 +52,13 @@ def test_two_positive_gaenslens_alone_are_not_enough() -> None:
 
 def test_all_tests_negative_make_it_unlikely_and_none_tested_says_so() -> None:
     assert si_cluster({name: False for name in SI_TESTS}).verdict is ClusterVerdict.UNLIKELY
+    assert (
+        si_cluster({name: False for name in SI_TESTS}).text().endswith(": SI joint pain unlikely.")
+    )
+    one = si_cluster({"distraction": False})
+    assert one.text() == (
+        "0 of 1 tested positive (0 of the first four); 5 not tested: SI joint pain unlikely so far."
+    )
     untested = si_cluster({name: None for name in SI_TESTS})
     assert untested.verdict is ClusterVerdict.NOT_TESTED and untested.tested == 0
     assert si_cluster({}).text() == "No provocation test recorded yet."

@@ -384,7 +384,8 @@ class ProvocationEditor(FindingEditor):
 
 class RedFlagEditor(FindingEditor):
     """Yes or no, and for yes the action taken. Answering yes asks at once what was done
-    (``ask``); declining the question leaves the flag unanswered."""
+    (``ask``); declining the question puts back the answer given before (a slip of an arrow key
+    must not turn a "no" into nothing)."""
 
     def __init__(self, finding: Finding, ask: AskReferral, parent: QWidget | None = None) -> None:
         super().__init__(finding, parent)
@@ -395,6 +396,7 @@ class RedFlagEditor(FindingEditor):
         self.action.setPlaceholderText("Action taken")
         self.action.setAccessibleName(f"{finding.label}: action taken")
         self.action.hide()
+        self._previous: str | None = None  # the answer before the one being asked about
         self.answer.changed.connect(self._answered)
         self.action.textEdited.connect(self._emit)
         row = QWidget()
@@ -410,12 +412,14 @@ class RedFlagEditor(FindingEditor):
         if self.answer.value() == "yes":
             action = self._ask(self.finding.label, self.finding.hint)
             if action is None or not action.strip():
-                self.answer.set_value(None)
-                self.action.clear()
+                self.answer.set_value(self._previous)
+                if self._previous != "yes":
+                    self.action.clear()
             else:
                 self.action.setText(action)
         else:
             self.action.clear()
+        self._previous = self.answer.value()
         self.action.setVisible(self.answer.value() == "yes")
         self.changed.emit()
 
@@ -429,6 +433,7 @@ class RedFlagEditor(FindingEditor):
         found = value if isinstance(value, dict) else {}
         present = found.get("present")
         self.answer.set_value(("yes" if present else "no") if isinstance(present, bool) else None)
+        self._previous = self.answer.value()
         self.action.setText(text_of(found.get("action")))
         self.action.setVisible(present is True)
 

@@ -18,7 +18,12 @@ from ptclinic.db import Database
 from ptclinic.roles import Role
 from ptclinic.services import clinic, evaluation_records
 from ptclinic.services.actor import Actor
-from ptclinic.services.errors import AuthenticationError, DomainError, ValidationError
+from ptclinic.services.errors import (
+    AccountLocked,
+    AuthenticationError,
+    DomainError,
+    ValidationError,
+)
 from ptclinic.services.evaluation_records import ADDENDUM_LIMIT, EvaluationRecord
 from ptclinic.services.patient_search import PatientSummary, patient_summary
 from ptclinic.services.patients import PatientRecord
@@ -39,6 +44,8 @@ COSIGN = (
     "Your co-signature makes the evaluation final: it cannot be changed afterwards. "
     "Corrections are added as addenda under it."
 )
+
+WRONG_PASSWORD = "That password is not right. Type your own password to sign."
 
 
 def long_date(day: date) -> str:
@@ -113,8 +120,11 @@ class _PasswordDialog(ServiceDialog):
             self.signed = self.sign(self.password.text())
         except ValidationError as exc:
             self.message.show_error(problem_list(exc))
-        except AuthenticationError as exc:
+        except AccountLocked as exc:
             self.message.show_error(str(exc))
+        except AuthenticationError:
+            # The service's words speak of a username; here only the password was typed.
+            self.message.show_error(WRONG_PASSWORD)
         except DomainError as exc:
             self.message.show_error(describe(exc))
         else:

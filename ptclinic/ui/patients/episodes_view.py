@@ -183,7 +183,7 @@ class EpisodesView(QWidget):
         self.pathway = _label()
 
         self.new_button = _button(
-            "Ne&w episode…", f"Open a new episode of care ({NEW_EPISODE_KEY})", self.may_edit
+            "Ne&w…", f"Open a new episode of care ({NEW_EPISODE_KEY})", self.may_edit
         )
         self.new_button.clicked.connect(self.new_episode)
         self.edit_button = _button(
@@ -191,7 +191,7 @@ class EpisodesView(QWidget):
         )
         self.edit_button.clicked.connect(self.edit_current)
         self.close_button = _button(
-            "C&lose episode…", "Close the chosen episode with a reason", self.may_edit
+            "C&lose…", "Close the chosen episode with a reason", self.may_edit
         )
         self.close_button.clicked.connect(self.close_current)
         self.evaluation_button = _button(
@@ -315,8 +315,7 @@ class EpisodesView(QWidget):
         self.error.hide()
         self.model.set_records(found)
         self.empty.setText(
-            NO_EPISODES
-            + (f" “New episode…” ({NEW_EPISODE_KEY}) opens one." if self.may_edit else "")
+            NO_EPISODES + (f" “New…” ({NEW_EPISODE_KEY}) opens one." if self.may_edit else "")
         )
         self.empty.setVisible(self._patient is not None and not found)
         self.table.setVisible(bool(found))

@@ -50,7 +50,7 @@ from ptclinic.ui.patients.search_model import (
 
 log = logging.getLogger(__name__)
 
-NAME_SAMPLE = "Hernández-Ruiz, Mariana"  # a long name the list always has room for
+NAME_SAMPLE = "Hernández, Mariana"  # a long name the list always has room for
 SEARCH_PLACEHOLDER = "Name, chart #, phone or date of birth  (Ctrl+K)"
 _NAVIGATION_KEYS = {
     Qt.Key.Key_Up,

@@ -120,3 +120,13 @@ def test_blank_text_is_not_recorded(qtbot: QtBot) -> None:
     assert editor.value() is None
     qtbot.keyClicks(editor.edit, "Lifting a box")
     assert editor.value() == "   Lifting a box"
+
+
+def test_declining_the_referral_question_keeps_an_earlier_no(qtbot: QtBot) -> None:
+    editor = RedFlagEditor(_finding("red_flags", "infection"), lambda _label, _hint: None)
+    qtbot.addWidget(editor)
+    editor.set_value({"present": False, "action": ""})
+    editor.answer.setFocus()
+    qtbot.keyClick(editor.answer, Qt.Key.Key_1)  # a slip onto "Yes", then "Back"
+    assert editor.value() == {"present": False, "action": ""}
+    assert editor.answer.buttons["no"].isChecked()

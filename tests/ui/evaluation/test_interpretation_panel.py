@@ -22,7 +22,7 @@ def test_the_summary_shows_warnings_cluster_and_proposal(qtbot: QtBot) -> None:
     )
     assert panel.lines() == [
         "⚠ Under 45 with pain over 3 months: screen for an inflammatory back pain pattern.",
-        "SI provocation cluster: 2 of 2 tested positive (2 of the first 2); "
+        "SI provocation cluster: 2 of 2 tested positive (2 of the first four); "
         "4 not tested: SI joint pain likely.",
         "Pain now: 8/10",
         "Suggested: Calm and load gradually — pain now 8/10.",

@@ -95,7 +95,8 @@ def test_a_wrong_password_is_refused_in_words_and_signs_nothing(
     dialog = SignDialog(scheduled.db, scheduled.lee, draft, patient=patient)
     _shown(qtbot, dialog)
     _type_and_enter(qtbot, dialog, "not my password")
-    assert "password is not right" in dialog.error_text()
+    assert "That password is not right" in dialog.error_text()
+    assert "sername" not in dialog.error_text()  # no username was asked for
     assert dialog.isVisible() and dialog.result() != ACCEPTED and dialog.signed is None
     assert dialog.password.text() == ""  # cleared for the next try
     assert _stored(scheduled, draft).status == "draft"
