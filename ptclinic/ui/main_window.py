@@ -38,7 +38,7 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.errors import DomainError
 from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, can
 from ptclinic.ui.admin.page import AdministrationPage
-from ptclinic.ui.evaluation.window import EvaluationWindow, open_evaluation, open_windows
+from ptclinic.ui.evaluation.window import EvaluationWindow, open_evaluation
 from ptclinic.ui.events import events
 from ptclinic.ui.idle_lock import IdleLock
 from ptclinic.ui.patients.page import PatientsPage
@@ -303,7 +303,10 @@ class MainWindow(QMainWindow):
         """Close every evaluation window (each saves first); False when one asked to stay. When
         the session was ended for this user, save what can be saved and close without asking:
         what is on screen is kept on this computer and offered again next time."""
-        for window in open_windows():
+        # Only this window's own: another session's (a test's, a switched user's) is not ours.
+        for window in self.findChildren(EvaluationWindow):
+            if not window.isVisible():
+                continue
             if self._session_over:
                 window.save_before_closing()
                 window.hide()

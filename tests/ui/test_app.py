@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from ptclinic.db import Database
 from ptclinic.ui import app as app_module
 from ptclinic.ui.app import EXIT_DATABASE, run_app
 from ptclinic.ui.login import LoginDialog
+from ptclinic.ui.tasks import runner
 from tests.conftest import PASSWORD
 
 Problems = list[tuple[str, str, str, str]]
@@ -31,6 +33,13 @@ def watchdog(qtbot: QtBot) -> Iterator[None]:
     """
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    # Windows other tests left open are not this run's: the flows below look for "the" log-in
+    # dialog or main window on screen, so they must not find a stranger.
+    for widget in app.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
+    # Nor may their background work hold the one worker thread the app's writes wait for.
+    assert runner().wait_for_done(10_000), "another test left work running on the worker thread"
     sheet, style = app.styleSheet(), app.style().name()
     timer = QTimer()
     timer.setSingleShot(True)
@@ -52,12 +61,14 @@ def _visible(kind: type[QWidget]) -> QWidget | None:
 def _when(kind: type[QWidget], then: Callable[[QWidget], None]) -> None:
     """Poll from inside the app's own event loop until a window of ``kind`` is up."""
 
+    deadline = time.monotonic() + 25  # past the watchdog: a failed flow stops polling too
+
     def check() -> None:
         widget = _visible(kind)
-        if widget is None:
-            QTimer.singleShot(20, check)
-        else:
+        if widget is not None:
             then(widget)
+        elif time.monotonic() < deadline:
+            QTimer.singleShot(20, check)
 
     QTimer.singleShot(20, check)
 
