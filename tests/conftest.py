@@ -188,3 +188,10 @@ def patient_input(**overrides: object) -> PatientInput:
     }
     values.update(overrides)
     return PatientInput(**values)  # type: ignore[arg-type]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The whole-app tests (tests/ui/test_app.py) run first: they run the app's own event loop,
+    which would also run the timers and callbacks of windows that earlier tests leave behind in
+    the one QApplication a test session has."""
+    items.sort(key=lambda item: 0 if item.nodeid.startswith("tests/ui/test_app.py") else 1)

@@ -155,7 +155,7 @@ def test_log_in_log_out_and_quit(
 
 
 def test_ctrl_c_in_the_terminal_quits_like_file_quit(
-    qtbot: QtBot, clinic_db: Database, tmp_path: Path
+    qtbot: QtBot, clinic_db: Database, tmp_path: Path, problems: Problems
 ) -> None:
     import os
     import signal
@@ -164,3 +164,4 @@ def test_ctrl_c_in_the_terminal_quits_like_file_quit(
     assert run_app(clinic_db.url, tmp_path) == 0
     assert _visible(LoginDialog) is None
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
+    assert problems == []
