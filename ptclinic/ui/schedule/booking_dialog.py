@@ -415,8 +415,7 @@ class BookingDialog(KeepsWorkDialog):
     # --- visit type and length ----------------------------------------------------------------
 
     def _visit_kind(self) -> VisitTypeInfo | None:
-        code = self.visit_type.currentData()
-        return next((k for k in self._choices.visit_types if k.code == code), None)
+        return self._choices.visit_kind(self.visit_type.currentData())
 
     def _visit_type_changed(self) -> None:
         kind = self._visit_kind()

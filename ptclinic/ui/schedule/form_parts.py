@@ -33,6 +33,10 @@ class ScheduleChoices:
     rooms: list[RoomInfo]
     visit_types: list[VisitTypeInfo]
 
+    def visit_kind(self, code: object) -> VisitTypeInfo | None:
+        """The offered visit type with ``code`` (a combo box's current data), if any."""
+        return next((k for k in self.visit_types if k.code == code), None)
+
 
 def line(*parts: tuple[object, ...]) -> QWidget:
     """Widgets side by side: ``(widget, stretch)``, ``(label text, widget, stretch)`` (the label

@@ -456,8 +456,7 @@ class NextAvailableDialog(QDialog):
     # --- criteria -----------------------------------------------------------------------------
 
     def _visit_kind(self) -> VisitTypeInfo | None:
-        code = self.visit_type.currentData()
-        return next((k for k in self._choices.visit_types if k.code == code), None)
+        return self._choices.visit_kind(self.visit_type.currentData())
 
     @property
     def visit_type_code(self) -> str | None:

@@ -329,8 +329,7 @@ class SeriesDialog(KeepsWorkDialog):
         fill_episodes(self.episode, episodes, patient_chosen=self._patient is not None)
 
     def _visit_kind(self) -> VisitTypeInfo | None:
-        code = self.visit_type.currentData()
-        return next((k for k in self._choices.visit_types if k.code == code), None)
+        return self._choices.visit_kind(self.visit_type.currentData())
 
     def _visit_type_changed(self) -> None:
         kind = self._visit_kind()
