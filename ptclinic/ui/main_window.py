@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +49,21 @@ log = logging.getLogger(__name__)
 SETTINGS_FILE = "ui.ini"
 DRAFTS_FOLDER = "drafts"  # evaluation drafts kept on this computer until saved
 DEFAULT_SIZE = (1280, 800)
+# The smallest screen the layout is made for: a 1280×720 laptop (its minimum size fits there).
+SMALLEST_SCREEN = QSize(1280, 720)
+_FRAME = QSize(40, 60)  # room left for the window frame and the desktop's panels
+
+
+def default_size(available: QSize) -> QSize:
+    """The first-start size on a screen with ``available`` room: most of a large screen, all
+    of a laptop's, less room for the frame."""
+    return QSize(
+        min(max(DEFAULT_SIZE[0], available.width() * 4 // 5), available.width() - _FRAME.width()),
+        min(
+            max(DEFAULT_SIZE[1], available.height() * 4 // 5),
+            available.height() - _FRAME.height(),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -254,10 +269,7 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("main_window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             available = self.screen().availableGeometry()
-            # Most of a large screen, all of a 1366×768 laptop's (less room for the frame).
-            width = min(max(DEFAULT_SIZE[0], available.width() * 4 // 5), available.width() - 40)
-            height = min(max(DEFAULT_SIZE[1], available.height() * 4 // 5), available.height() - 60)
-            self.resize(width, height)
+            self.resize(default_size(available.size()))
             frame = self.frameGeometry()
             frame.moveCenter(available.center())
             self.move(frame.topLeft())

@@ -11,7 +11,7 @@ from ptclinic.db import Database
 from ptclinic.models import AuditEvent
 from ptclinic.services.actor import Actor
 from ptclinic.ui.admin.page import AdministrationPage
-from ptclinic.ui.main_window import MainWindow
+from ptclinic.ui.main_window import SMALLEST_SCREEN, MainWindow, default_size
 from ptclinic.ui.patients.page import PatientsPage
 from ptclinic.ui.schedule.page import SchedulePage
 from tests.conftest import PASSWORD
@@ -118,10 +118,26 @@ def test_geometry_is_remembered(
     assert second.size() == wanted
 
 
-def test_default_size_fits_a_small_laptop(make_window: MakeWindow, front_desk: Actor) -> None:
-    window = make_window(front_desk)
-    available = window.screen().availableGeometry()
-    assert window.width() <= available.width() and window.height() <= available.height()
+@pytest.mark.parametrize("role", ["front_desk", "therapist", "admin"])
+def test_every_page_fits_the_smallest_laptop(
+    make_window: MakeWindow, role: str, request: pytest.FixtureRequest
+) -> None:
+    window = make_window(request.getfixturevalue(role))
+    room = SMALLEST_SCREEN - QSize(40, 60)
+    smallest = window.minimumSizeHint()
+    assert smallest.width() <= room.width() and smallest.height() <= room.height()
+
+
+@pytest.mark.parametrize("screen", [QSize(1280, 720), QSize(1366, 768), QSize(2560, 1400)])
+def test_default_size_fits_the_screen_and_the_layout(
+    make_window: MakeWindow, front_desk: Actor, screen: QSize
+) -> None:
+    size = default_size(screen)
+    assert size.width() < screen.width() and size.height() < screen.height()
+    smallest = make_window(front_desk).minimumSizeHint()
+    assert size.width() >= smallest.width() and size.height() >= smallest.height()
+    if screen.width() > 2000:
+        assert size.width() >= screen.width() * 3 // 4  # a large screen is used, not wasted
 
 
 def test_log_out_is_audited_and_returns_to_login(
