@@ -265,6 +265,9 @@ HOW_TO = (
 )
 
 
+PICTURE_HEIGHT = 320  # pixels
+
+
 class BodyChart(QWidget):
     """The clickable chart with a line of words under it naming what is marked."""
 
@@ -280,7 +283,9 @@ class BodyChart(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAccessibleName("Where it hurts")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        # The picture keeps its height whatever the words under it take: marking an area must
+        # not shrink the picture under the pointer (the next click would land elsewhere).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.summary = QLabel()
         self.summary.setObjectName("bodyChartSummary")
         self.summary.setWordWrap(True)
@@ -288,7 +293,7 @@ class BodyChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addStretch(1)  # the picture is painted above the words
+        layout.addSpacing(PICTURE_HEIGHT)  # the picture is painted above the words
         layout.addWidget(self.summary)
         self._refresh()
 
@@ -331,9 +336,8 @@ class BodyChart(QWidget):
     # --- geometry, for painting, clicks and tests -----------------------------------------
 
     def chart_rect(self) -> QRectF:
-        """Where the picture is painted: the widget above the line of words."""
-        bottom = self.summary.geometry().top() - 4 if self.summary.isVisible() else self.height()
-        return QRectF(0, 0, self.width(), max(0, bottom))
+        """Where the picture is painted: a fixed height above the line of words."""
+        return QRectF(0, 0, self.width(), PICTURE_HEIGHT)
 
     def _transform(self) -> tuple[float, float, float]:
         target = self.chart_rect()
@@ -360,10 +364,10 @@ class BodyChart(QWidget):
     # --- Qt -------------------------------------------------------------------------------
 
     def sizeHint(self) -> QSize:
-        return QSize(260, 360)
+        return QSize(260, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(200, 290)
+        return QSize(200, super().minimumSizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from ptclinic.services.evaluation_form import BODY_REGIONS
-from ptclinic.ui.evaluation.body_chart import BodyChart, neighbour
+from ptclinic.ui.evaluation.body_chart import CANVAS, BodyChart, neighbour
 
 
 @pytest.fixture
@@ -118,3 +119,29 @@ def test_the_chart_keeps_its_regions_apart_when_resized(qtbot: QtBot, chart: Bod
     for key, _label in BODY_REGIONS:
         assert chart.region_at(chart.region_point(key)) == key
     assert chart.chart_rect().bottom() <= chart.summary.geometry().top()
+
+
+def test_marking_areas_never_moves_the_picture_under_the_pointer(qtbot: QtBot) -> None:
+    # In a form the words under the picture grow to several lines as areas are marked; the
+    # picture must stay put, or the next click lands on a different area.
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    layout = QVBoxLayout(holder)
+    chart = BodyChart()
+    layout.addWidget(chart)
+    layout.addStretch(1)
+    holder.resize(300, 700)
+    holder.show()
+    qtbot.waitExposed(holder)
+    before = {key: chart.region_point(key) for key, _label in BODY_REGIONS}
+    lines_before = chart.summary.height()
+    for key, _label in BODY_REGIONS:
+        # Where the area was drawn before anything was marked is where it is still clicked.
+        point = before[key]
+        qtbot.mouseClick(
+            chart, Qt.MouseButton.LeftButton, pos=QPoint(round(point.x()), round(point.y()))
+        )
+        qtbot.wait(1)  # let the layout settle as it would between clicks
+        assert key in chart.regions()
+    assert chart.chart_rect().height() >= CANVAS[1]  # drawn no smaller than designed
+    assert chart.summary.height() > lines_before  # the words did grow, below the picture
