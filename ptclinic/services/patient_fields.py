@@ -125,3 +125,8 @@ def validate_patient(data: PatientInput, today: date) -> PatientInput:
         email=cleaned.email.lower(),
         preferred_language=cleaned.preferred_language or "English",
     )
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on ``day`` (a Feb 29 birthday falls on Feb 28 in other years)."""
+    return relativedelta(day, date_of_birth).years

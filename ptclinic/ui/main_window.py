@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,27 +43,13 @@ from ptclinic.ui.events import events
 from ptclinic.ui.idle_lock import IdleLock
 from ptclinic.ui.patients.page import PatientsPage
 from ptclinic.ui.schedule.page import SchedulePage
+from ptclinic.ui.window_size import remember_size, restore_size
 
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "ui.ini"
+GEOMETRY_KEY = "main_window/geometry"
 DRAFTS_FOLDER = "drafts"  # evaluation drafts kept on this computer until saved
-DEFAULT_SIZE = (1280, 800)
-# The smallest screen the layout is made for: a 1280×720 laptop (its minimum size fits there).
-SMALLEST_SCREEN = QSize(1280, 720)
-_FRAME = QSize(40, 60)  # room left for the window frame and the desktop's panels
-
-
-def default_size(available: QSize) -> QSize:
-    """The first-start size on a screen with ``available`` room: most of a large screen, all
-    of a laptop's, less room for the frame."""
-    return QSize(
-        min(max(DEFAULT_SIZE[0], available.width() * 4 // 5), available.width() - _FRAME.width()),
-        min(
-            max(DEFAULT_SIZE[1], available.height() * 4 // 5),
-            available.height() - _FRAME.height(),
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -266,13 +252,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self._clinic_name} — PT Clinic")
 
     def _restore_geometry(self) -> None:
-        geometry = self._settings.value("main_window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            available = self.screen().availableGeometry()
-            self.resize(default_size(available.size()))
-            frame = self.frameGeometry()
-            frame.moveCenter(available.center())
-            self.move(frame.topLeft())
+        restore_size(self, self._settings, GEOMETRY_KEY)
         state = self._settings.value("main_window/state")
         if state is not None:
             self.restoreState(state)
@@ -305,7 +285,12 @@ class MainWindow(QMainWindow):
         """The episode's evaluation in its own window (brought forward when already open)."""
         try:
             return open_evaluation(
-                self._db, self._actor, episode_id, self, journal_folder=self._drafts_folder
+                self._db,
+                self._actor,
+                episode_id,
+                self,
+                journal_folder=self._drafts_folder,
+                settings=self._settings,
             )
         except DomainError as exc:
             QMessageBox.warning(self, "Evaluation", str(exc))
@@ -404,7 +389,7 @@ class MainWindow(QMainWindow):
         if unsaved and not self.confirm_discard(unsaved):
             event.ignore()
             return
-        self._settings.setValue("main_window/geometry", self.saveGeometry())
+        remember_size(self, self._settings, GEOMETRY_KEY)
         self._settings.setValue("main_window/state", self.saveState())
         self._settings.sync()
         self.idle_lock.stop()

@@ -11,9 +11,10 @@ from ptclinic.db import Database
 from ptclinic.models import AuditEvent
 from ptclinic.services.actor import Actor
 from ptclinic.ui.admin.page import AdministrationPage
-from ptclinic.ui.main_window import SMALLEST_SCREEN, MainWindow, default_size
+from ptclinic.ui.main_window import MainWindow
 from ptclinic.ui.patients.page import PatientsPage
 from ptclinic.ui.schedule.page import SchedulePage
+from ptclinic.ui.window_size import SMALLEST_SCREEN, default_size
 from tests.conftest import PASSWORD
 
 MakeWindow = Callable[[Actor], MainWindow]

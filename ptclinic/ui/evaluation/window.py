@@ -25,8 +25,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,6 +50,7 @@ from ptclinic.services.errors import DomainError
 from ptclinic.services.evaluation_form import FORM, RED_FLAGS
 from ptclinic.services.evaluation_records import EvaluationRecord, signing_problems
 from ptclinic.services.evaluation_report import evaluation_report_pdf
+from ptclinic.services.patient_fields import age_on
 from ptclinic.services.patient_search import patient_summary
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.common import MessageLine
@@ -65,6 +65,7 @@ from ptclinic.ui.events import events
 from ptclinic.ui.patients.search_model import format_date, format_dob
 from ptclinic.ui.printing.pdf_preview import PdfPreviewDialog
 from ptclinic.ui.tasks import run_task
+from ptclinic.ui.window_size import remember_size, restore_size
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ class EvaluationWindow(QWidget):
         if record is None:
             record = evaluation_records.start_evaluation(db, actor, episode_id, now=clock())
         self.record = record
-        self.age = relativedelta(record.evaluated_on, self.patient.date_of_birth).years
+        self.age = age_on(self.patient.date_of_birth, record.evaluated_on)
         self.journal = DraftJournal(db.url, journal_folder)
         self._offer: JournalEntry | None = None
         self._finished = False
@@ -608,6 +609,7 @@ class EvaluationWindow(QWidget):
         self.closed.emit()
 
 
+GEOMETRY_KEY = "evaluation_window/geometry"
 _open: dict[tuple[str, int], EvaluationWindow] = {}
 
 
@@ -618,9 +620,11 @@ def open_evaluation(
     parent: QWidget | None = None,
     *,
     journal_folder: Path | None = None,
+    settings: QSettings | None = None,
 ) -> EvaluationWindow:
     """Show the episode's evaluation window, bringing an open one forward rather than opening a
-    second (raises the services' ``DomainError`` like ``EvaluationWindow``)."""
+    second (raises the services' ``DomainError`` like ``EvaluationWindow``). The window opens
+    at the size and place last used, kept in ``settings``."""
     key = (db.url, episode_id)
     window = _open.get(key)
     if window is not None and window.isVisible():
@@ -630,7 +634,8 @@ def open_evaluation(
     window = EvaluationWindow(db, actor, episode_id, parent, journal_folder=journal_folder)
     _open[key] = window
     window.closed.connect(lambda: _open.pop(key, None))
-    window.resize(1366, 768)
+    window.closed.connect(lambda: remember_size(window, settings, GEOMETRY_KEY))
+    restore_size(window, settings, GEOMETRY_KEY)
     window.show()
     return window
 

@@ -22,6 +22,7 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.attendance import Attendance, AttendanceVisit, attendance
 from ptclinic.services.booking import NO_SHOW_WARNING_AT
 from ptclinic.services.clinic import clinic_zone
+from ptclinic.services.day_text import weekday_day_text
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
 from ptclinic.ui.admin.common import AnyIndex, Column, RecordTableModel, record_table
 from ptclinic.ui.events import events
@@ -36,8 +37,6 @@ NO_VISITS = "No visits yet: nothing has been booked for this patient."
 AHEAD = "Today and upcoming"
 NOTHING_AHEAD = "Nothing booked from today on."
 MAX_ROWS_SHOWN = 8  # a longer history scrolls inside its table
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STATUS_WORDS = {
     "scheduled": "Scheduled",
     "checked_in": "✓ Checked in",
@@ -55,7 +54,7 @@ def _utc_now() -> datetime:
 
 def visit_date(day: date) -> str:
     """ "Mon Dec 7, 2026", in English whatever the computer's locale."""
-    return f"{_WEEKDAYS[day.weekday()]} {_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return weekday_day_text(day)
 
 
 def status_text(visit: AttendanceVisit) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from ptclinic.db import Database
 from ptclinic.services.actor import Actor
 from ptclinic.services.clinic import clinic_today
+from ptclinic.services.day_text import day_text
+from ptclinic.services.patient_fields import age_on
 from ptclinic.services.patient_search import PAGE_SIZE, PatientSummary, search_patients
 from ptclinic.ui.paged_model import PagedTableModel
 
@@ -21,9 +22,6 @@ from ptclinic.ui.paged_model import PagedTableModel
 SEARCH_DELAY_MS = 150
 MIN_QUERY = 2
 
-# Fixed English abbreviations: strftime("%b") follows the C locale, which Qt sets from the
-# environment, so one workstation could show "abr" where another shows "Apr".
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 DATABASE_TROUBLE = (
     "The patient list could not be loaded because the database did not answer. "
@@ -34,12 +32,12 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def format_date(day: date) -> str:
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return day_text(day)
 
 
 def format_dob(dob: date, today: date) -> str:
     """ "Apr 12, 1978 (48)": the date, and the age in whole years on the clinic's today."""
-    return f"{format_date(dob)} ({relativedelta(today, dob).years})"
+    return f"{format_date(dob)} ({age_on(dob, today)})"
 
 
 class PatientSearchModel(PagedTableModel[PatientSummary]):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +24,7 @@ from ptclinic.ui.evaluation.window import (
     open_windows,
 )
 from ptclinic.ui.events import events
+from ptclinic.ui.window_size import SMALLEST_SCREEN
 from tests.conftest import PASSWORD
 from tests.ui.evaluation.conftest import Clinic, MakeWindow, ready
 from tests.ui.evaluation.test_sections import everything
@@ -324,6 +325,33 @@ def test_an_evaluation_opens_in_one_window_only(
     second = open_evaluation(scheduled.db, scheduled.lee, episode, journal_folder=journal_folder)
     qtbot.addWidget(second)
     assert second is not first
+    second.close()
+
+
+def test_the_window_opens_where_and_as_big_as_it_was_last_closed(
+    qtbot: QtBot, scheduled: Clinic, episode: int, journal_folder: Path, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+    def show() -> EvaluationWindow:
+        window = open_evaluation(
+            scheduled.db, scheduled.lee, episode, journal_folder=journal_folder, settings=settings
+        )
+        qtbot.addWidget(window)
+        qtbot.waitExposed(window)
+        return window
+
+    first = show()
+    smallest = first.minimumSizeHint()  # fits the smallest laptop the layout is made for
+    assert smallest.boundedTo(SMALLEST_SCREEN) == smallest
+    # Only the height changes: the offscreen test screen is narrower than the window may be.
+    wanted = QSize(first.width(), max(smallest.height(), first.height() - 60))
+    assert wanted != first.size()
+    first.resize(wanted)
+    qtbot.waitUntil(lambda: first.size() == wanted)
+    first.close()
+    second = show()
+    assert second.size() == wanted
     second.close()
 
 
