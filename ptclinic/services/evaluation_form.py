@@ -166,7 +166,7 @@ FORM: tuple[Section, ...] = (
             _t("onset", "Onset", "When and how it began."),
             _score("duration_weeks", "Duration (weeks)", 0, 1040),
             Finding("pain_locations", "Where it hurts", Kind.CHOICES, choices=BODY_REGIONS),
-            _score("nprs_now", "Pain now (0-10)"),
+            _score("nprs_now", "Pain now (0-10)", hint="0 is no pain, 10 the worst imaginable."),
             _score("nprs_best", "Pain at best (0-10)"),
             _score("nprs_worst", "Pain at worst (0-10)"),
             _n("aggravating", "Makes it worse"),
@@ -293,6 +293,11 @@ FORM: tuple[Section, ...] = (
             ),
             _n("mobility_notes", "Notes"),
         ),
+        hint=(
+            "Active straight leg raise: lying on their back, the patient lifts each straight leg"
+            " 20 cm and rates how hard it is: 0 not difficult at all, 1 minimally, 2 somewhat,"
+            " 3 fairly, 4 very difficult, 5 unable."
+        ),
     ),
     Section(
         "outcomes",
@@ -313,7 +318,11 @@ FORM: tuple[Section, ...] = (
                 ("low", "Low"),
                 ("moderate", "Moderate"),
                 ("high", "High"),
-                hint="High: easily provoked, slow to settle, pain at rest.",
+                hint=(
+                    "Low: hard to provoke and settles within minutes. Moderate: some activities"
+                    " provoke it and it settles within an hour or two. High: easily provoked,"
+                    " slow to settle (hours), pain at rest or at night."
+                ),
             ),
             _c("classification", "Classification", *CLASSIFICATION_CHOICES),
             _n("classification_rationale", "Why this classification"),

@@ -38,6 +38,7 @@ from ptclinic.ui.evaluation.editors import (
     YesNoEditor,
 )
 from ptclinic.ui.evaluation.outcome_editors import OdiEditor, PsfsEditor
+from ptclinic.ui.evaluation.style import LOCKED_STYLE
 
 LABEL_WIDTH = 180
 SIDES = (("_left", ", left", "Left"), ("_right", ", right", "Right"))
@@ -250,8 +251,11 @@ class EvaluationForm(QStackedWidget):
             form.set_content(values if isinstance(values, Mapping) else {})
 
     def set_read_only(self, read_only: bool) -> None:
+        """Signed (or waiting for a choice about kept typing): nothing changes, and the fields
+        look it, so nobody tries to type into a signed record."""
         for form in self.sections:
             form.set_read_only(read_only)
+        self.setStyleSheet(LOCKED_STYLE if read_only else "")
 
     def show_errors(self, field_errors: Mapping[str, str]) -> None:
         """Each message under the finding it names (``"section.finding"``); others are the

@@ -26,3 +26,13 @@ QFrame#addendum { background: white; border: 1px solid #c5d0d4; border-radius: 4
 QLabel#addendumHeading { font-weight: 600; color: #1f2d33; }
 QLabel#odiScore, QLabel#psfsScore { font-weight: 600; color: #12343a; padding-top: 4px; }
 """
+
+# A read-only evaluation: fields lose their white "type here" look and the chosen answers
+# stay clear in a quieter teal.
+LOCKED_STYLE = """
+QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QComboBox { background: #eef2f3;
+    border: 1px solid #d9e1e3; color: #1f2d33; }
+QPushButton#segment { background: #eef2f3; border-color: #d9e1e3; color: #5b6b70; }
+QPushButton#segment:checked { background: #cfe6e6; color: #0b3f42; border-color: #8fc0c1;
+    font-weight: 600; }
+"""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from ptclinic.services.evaluation_form import BODY_REGIONS, FORM, Finding, Kind, validate_content
-from ptclinic.ui.evaluation.editors import ChoiceEditor, ScoreEditor
+from ptclinic.ui.evaluation.editors import ChoiceEditor, ScoreEditor, TextEditor
 from ptclinic.ui.evaluation.sections import EvaluationForm
 
 
@@ -116,3 +117,25 @@ def test_a_number_out_of_range_is_named_under_its_field(qtbot: QtBot) -> None:
     qtbot.keyClicks(weeks.number, "12")
     assert not weeks.error.isVisibleTo(form)
     assert form.content() == {"subjective": {"duration_weeks": 12}}
+
+
+def test_a_read_only_form_looks_it(qtbot: QtBot) -> None:
+    form = EvaluationForm(lambda _label, _hint: None)
+    qtbot.addWidget(form)
+    form.resize(900, 700)
+    form.show()
+    form.setCurrentIndex(0)
+    qtbot.waitExposed(form)
+    complaint = form.editor("subjective", "chief_complaint")
+    assert isinstance(complaint, TextEditor)
+
+    def background() -> QColor:
+        edit = complaint.edit
+        return edit.grab().toImage().pixelColor(edit.width() // 2, edit.height() // 2)
+
+    open_for_typing = background()
+    form.set_read_only(True)
+    assert complaint.edit.isReadOnly()
+    assert background() != open_for_typing  # not the white "type here" field any more
+    form.set_read_only(False)
+    assert background() == open_for_typing
