@@ -43,6 +43,7 @@ from ptclinic.services import audit, auth
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.clinic import clinic_today
+from ptclinic.services.day_text import day_text
 from ptclinic.services.errors import (
     ConflictError,
     NotFound,
@@ -58,6 +59,7 @@ from ptclinic.services.evaluation_form import (
     recorded,
     validate_content,
 )
+from ptclinic.services.patient_fields import age_on
 from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
 from ptclinic.services.text import clean_line, has_control_characters
 
@@ -180,6 +182,20 @@ def _load(session: Session, evaluation_id: int) -> tuple[Evaluation, int]:
     return row, _episode(session, row.episode_id).patient_id
 
 
+def _from_episode(episode: EpisodeOfCare, today: date) -> dict[str, Any]:
+    """What the episode already says, so it is not asked twice: the onset (mechanism and date,
+    as recorded at referral) and the weeks since it began. The therapist may change both."""
+    subjective: dict[str, Any] = {}
+    began = episode.onset_date
+    when = day_text(began) if began else ""
+    onset = ", ".join(part for part in (episode.onset_mechanism, when) if part)
+    if onset:
+        subjective["onset"] = onset
+    if began is not None and began <= today:
+        subjective["duration_weeks"] = min((today - began).days // 7, 1040)
+    return {"subjective": subjective} if subjective else {}
+
+
 def start_evaluation(
     db: Database, actor: Actor, episode_id: int, *, now: datetime | None = None
 ) -> EvaluationRecord:
@@ -199,7 +215,7 @@ def start_evaluation(
                 episode_id=episode_id,
                 therapist_id=actor.staff_id,
                 status=S.DRAFT.value,
-                content={},
+                content=_from_episode(episode, today),
                 content_format=CONTENT_FORMAT,
                 evaluated_on=today,
                 cosign_required=actor.role == Role.STUDENT.value,
@@ -329,7 +345,7 @@ def signing_problems(record: EvaluationRecord, *, age: int) -> dict[str, str]:
 def _age(session: Session, patient_id: int, day: date) -> int:
     born = session.scalar(select(Patient.date_of_birth).where(Patient.id == patient_id))
     assert born is not None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return age_on(born, day)
 
 
 def _outcome_rows(row: Evaluation, actor: Actor) -> list[OutcomeResult]:

@@ -82,6 +82,20 @@ def test_a_draft_is_started_once_and_saved_as_typed(scheduled: Clinic) -> None:
     assert shown is not None and shown.content == _ready() and shown.version == saved.version
 
 
+def test_a_new_draft_starts_with_the_onset_the_episode_recorded(scheduled: Clinic) -> None:
+    episode = episodes.open_episode(
+        scheduled.db, scheduled.desk, scheduled.ortiz,
+        EpisodeInput(
+            title="Right SI pain", primary_therapist_id=scheduled.lee.staff_id,
+            onset_date=date(2026, 10, 1), onset_mechanism="Lifting",
+        ),
+        now=NOW,
+    ).id  # fmt: skip
+    draft = evaluation_records.start_evaluation(scheduled.db, scheduled.lee, episode, now=NOW)
+    # Oct 1 to Dec 7 is 67 days: 9 whole weeks.
+    assert draft.content == {"subjective": {"onset": "Lifting, Oct 1, 2026", "duration_weeks": 9}}
+
+
 def test_a_stale_or_foreign_save_is_refused_and_changes_nothing(scheduled: Clinic) -> None:
     draft = evaluation_records.start_evaluation(
         scheduled.db, scheduled.lee, _episode(scheduled), now=NOW

@@ -32,6 +32,7 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.clinic import clinic_today
 from ptclinic.services.episodes import EpisodeRecord, may_edit, patient_episodes
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
+from ptclinic.services.evaluation_state import evaluation_state
 from ptclinic.services.pathway import episode_pathway
 from ptclinic.services.patients import PatientRecord
 from ptclinic.services.permissions import Permission, can
@@ -179,7 +180,9 @@ class EpisodesView(QWidget):
         self.details = _label()
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warnings = _label("formNotice")
-        # Where an open episode stands on the conservative-care pathway (clinicians only).
+        # Clinicians only: how far the evaluation is, and where an open episode stands on the
+        # conservative-care pathway.
+        self.evaluation_state = _label("hint")
         self.pathway = _label()
 
         self.new_button = _button(
@@ -215,8 +218,8 @@ class EpisodesView(QWidget):
 
     def _parts(self) -> list[QWidget]:
         return [
-            self.title, self.error, self.empty, self.table, self.details, self.pathway,
-            self.warnings,
+            self.title, self.error, self.empty, self.table, self.details,
+            self.evaluation_state, self.pathway, self.warnings,
         ]  # fmt: skip
 
     def _buttons(self) -> list[QPushButton]:
@@ -341,6 +344,7 @@ class EpisodesView(QWidget):
         if episode is not None:
             self.details.setText("\n".join(detail_lines(episode)))
             self.warnings.setText("\n".join("⚠ " + w for w in episode.warnings))
+        self._show_evaluation_state(episode)
         self._show_pathway(episode)
         self.new_button.setEnabled(self.may_edit and self._patient is not None)
         changeable = episode is not None and self._may_change(episode)
@@ -350,6 +354,16 @@ class EpisodesView(QWidget):
 
     def _today(self) -> date:
         return clinic_today(self._db, self._clock())
+
+    def _show_evaluation_state(self, episode: EpisodeRecord | None) -> None:
+        text = ""
+        if episode is not None and self.may_evaluate:
+            try:
+                text = evaluation_state(self._db, self._actor, episode.id)
+            except DomainError as exc:  # the rest of the chart is still worth showing
+                log.warning("evaluation state of episode %s: %s", episode.id, exc)
+        self.evaluation_state.setText(text)
+        self.evaluation_state.setVisible(bool(text))
 
     def _show_pathway(self, episode: EpisodeRecord | None) -> None:
         text, referral = "", False
@@ -373,3 +387,6 @@ class EpisodesView(QWidget):
     def _on_data_changed(self, kind: str, _ids: list[object]) -> None:
         if kind == "episode":
             self.reload()
+        elif kind == "evaluation":  # saved, signed or co-signed in an evaluation window
+            self._show_evaluation_state(self.current_episode())
+            self._show_pathway(self.current_episode())

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from ptclinic.db import Database
 from ptclinic.models import AuditEvent, Role
-from ptclinic.services import booking, episodes
+from ptclinic.services import booking, episodes, evaluation_records
 from ptclinic.services.actor import Actor
 from ptclinic.services.episodes import EpisodeInput, EpisodeRecord
+from ptclinic.services.evaluation_state import NOT_STARTED
 from ptclinic.services.patients import PatientRecord, register_patient, update_patient
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.episode_dialog import CloseEpisodeDialog, EpisodeDialog
@@ -407,3 +408,16 @@ def test_a_clinician_sees_where_the_episode_stands_on_the_conservative_pathway(
     assert "of at least 6 weeks of conservative care" in section.pathway.text()
     desk = _chart(qtbot, scheduled, scheduled.desk).episodes
     assert desk.pathway.isHidden()  # clinical progress is not the front desk's to read
+
+
+def test_a_clinician_sees_how_far_the_evaluation_is_and_it_follows_the_window(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    episode = _episode(scheduled)
+    section = _chart(qtbot, scheduled, scheduled.lee).episodes
+    assert section.evaluation_state.text() == NOT_STARTED
+    evaluation_records.start_evaluation(scheduled.db, scheduled.lee, episode.id, now=EPISODE_NOW)
+    events().data_changed.emit("evaluation", [1])  # as the evaluation window does on each save
+    assert section.evaluation_state.text().startswith("Evaluation draft by Dana Lee")
+    desk = _chart(qtbot, scheduled, scheduled.desk).episodes
+    assert desk.evaluation_state.isHidden()
