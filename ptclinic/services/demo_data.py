@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ptclinic.db import Database
@@ -427,11 +427,25 @@ class _Builder:
         return total
 
     def mark_open_episodes(self, episodes: list[Episode]) -> None:
+        """Open the episodes still under way; the others were closed on their last visit,
+        with the reason they ended."""
         open_ids = [episode.id for episode in episodes if episode.is_open]
         for start in range(0, len(open_ids), 500):
             chunk = open_ids[start : start + 500]
             self.conn.execute(
                 update(EpisodeOfCare).where(EpisodeOfCare.id.in_(chunk)).values(status="open")
+            )
+        ended = [
+            {"episode": e.id, "day": date.fromordinal(e.ended_on), "why": e.ended_because}
+            for e in episodes
+            if not e.is_open and e.ended_on
+        ]
+        for start in range(0, len(ended), CHUNK_ROWS):
+            self.conn.execute(
+                update(EpisodeOfCare)
+                .where(EpisodeOfCare.id == bindparam("episode"))
+                .values(closed_on=bindparam("day"), closed_reason=bindparam("why")),
+                ended[start : start + CHUNK_ROWS],
             )
 
     def set_chart_counter(self, patients: int) -> None:

@@ -79,6 +79,10 @@ class Clinician:
     day_off: int | None  # weekday of a four-day week, or None
 
 
+GOALS_MET = "Goals met; discharged with a home program"
+STOPPED_ATTENDING = "Stopped attending after missed visits"
+
+
 @dataclass(slots=True)
 class Episode:
     patient_index: int
@@ -95,6 +99,8 @@ class Episode:
     misses: int = 0
     finished: bool = False
     last_visit_in_future: bool = False
+    ended_on: int = 0  # date ordinal of the last visit, once finished
+    ended_because: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -319,6 +325,7 @@ class ScheduleSimulation:
             episode.misses += 1
             if episode.misses >= 2 and rng.random() < 0.5:
                 episode.finished = True  # stopped coming: discharged by the clinic
+                episode.ended_on, episode.ended_because = ordinal, STOPPED_ATTENDING
             else:
                 self._push(episode, ordinal + rng.choice((1, 2, 3)))
             return
@@ -327,6 +334,7 @@ class ScheduleSimulation:
         if episode.done >= episode.planned:
             episode.finished = True
             episode.last_visit_in_future = status is not AppointmentStatus.COMPLETED
+            episode.ended_on, episode.ended_because = ordinal, GOALS_MET
             return
         gap = {1: 7, 2: 3 + episode.done % 2, 3: 2}[episode.per_week]
         self._push(episode, ordinal + max(1, gap + rng.choice((-1, 0, 0, 0, 1))))

@@ -26,6 +26,7 @@ from ptclinic.services import auth, demo_clinical, episodes, evaluation_records,
 from ptclinic.services.actor import Actor
 from ptclinic.services.demo_data import DEMO_LOGINS, DemoOptions, DemoSummary, generate_demo_data
 from ptclinic.services.demo_people import random_npi
+from ptclinic.services.demo_schedule import GOALS_MET, STOPPED_ATTENDING
 from ptclinic.services.diagnoses import diagnosis
 from ptclinic.services.episodes import validate_episode
 from ptclinic.services.errors import ConflictError, ValidationError
@@ -158,9 +159,17 @@ def test_episodes_open_and_closed_follow_the_schedule(db: Database, demo: DemoSu
         statuses = dict(session.execute(select(EpisodeOfCare.id, EpisodeOfCare.status)).all())
         primary = set(session.scalars(select(EpisodeOfCare.primary_therapist_id).distinct()))
         roles = set(session.scalars(select(Staff.role).where(Staff.id.in_(primary))))
+        closed = session.execute(
+            select(
+                EpisodeOfCare.start_date, EpisodeOfCare.closed_on, EpisodeOfCare.closed_reason
+            ).where(EpisodeOfCare.status == "closed")
+        ).all()
     assert with_future and all(statuses[e] == "open" for e in with_future)
     assert "closed" in statuses.values()
     assert roles == {"therapist"}
+    # Closed on the day of the last visit, with the reason it ended.
+    assert closed and all(on is not None and start <= on <= NOW.date() for start, on, _ in closed)
+    assert {why for _s, _o, why in closed} == {GOALS_MET, STOPPED_ATTENDING}
 
 
 def test_demo_logins_work_and_chart_numbers_continue(db: Database, demo: DemoSummary) -> None:
