@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -279,21 +279,35 @@ class PatientsPage(QWidget):
         results_box.addWidget(self.hint)
         results_box.addWidget(self.table, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(results_side)
-        splitter.addWidget(chart_side)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 4)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(results_side)
+        self._results_side = results_side
+        self.splitter.addWidget(chart_side)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self._split_once = True
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
         layout.addWidget(title)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
 
         self._model.failed.connect(self._show_hint)
         events().data_changed.connect(self._on_data_changed)
         self._update_hint()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._split_once:
+            # The list needs room for its columns, not more; the chart's episodes, details and
+            # buttons are what the rest of the width is for.
+            self._split_once = False
+            total = sum(self.splitter.sizes())
+            results = self._results_side.minimumSizeHint().width() + 24
+            results += max(0, total - 2 * results) // 3  # a wide screen gives the list a share
+            if total > results:
+                self.splitter.setSizes([results, total - results])
 
     # --- public -------------------------------------------------------------------------------
 

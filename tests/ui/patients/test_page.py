@@ -421,3 +421,17 @@ def test_a_clinician_sees_how_far_the_evaluation_is_and_it_follows_the_window(
     assert section.evaluation_state.text().startswith("Evaluation draft by Dana Lee")
     desk = _chart(qtbot, scheduled, scheduled.desk).episodes
     assert desk.evaluation_state.isHidden()
+
+
+def test_the_chart_gets_the_width_the_list_does_not_need(qtbot: QtBot, scheduled: Clinic) -> None:
+    _episode(scheduled)
+    page = PatientsPage(scheduled.db, scheduled.lee, clock=lambda: EPISODE_NOW)
+    qtbot.addWidget(page)
+    page.resize(1110, 700)  # a 1366-wide laptop less the navigation
+    page.show()
+    qtbot.waitExposed(page)
+    page.open_patient(scheduled.ortiz)
+    button = page.episodes.evaluation_button
+    qtbot.waitUntil(lambda: button.visibleRegion().boundingRect().width() == button.width())
+    results, chart = page.splitter.sizes()
+    assert chart >= results - 60  # the list keeps what its columns need, the chart the rest
