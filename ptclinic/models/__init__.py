@@ -3,6 +3,17 @@
 from ptclinic.models.appointment import Appointment, AppointmentStatus
 from ptclinic.models.audit import AuditEvent
 from ptclinic.models.base import Base
+from ptclinic.models.care_plan import (
+    CarePlan,
+    CarePlanGoal,
+    CarePlanItem,
+    CarePlanItemChange,
+    ClinicExercise,
+    GoalRule,
+    GoalStatus,
+    GoalTerm,
+    ItemKind,
+)
 from ptclinic.models.clinic import ClinicSettings, Counter
 from ptclinic.models.clinical import (
     EpisodeDiagnosis,
@@ -30,6 +41,11 @@ __all__ = [
     "AppointmentStatus",
     "AuditEvent",
     "Base",
+    "CarePlan",
+    "CarePlanGoal",
+    "CarePlanItem",
+    "CarePlanItemChange",
+    "ClinicExercise",
     "ClinicSettings",
     "ClosedDay",
     "Counter",
@@ -38,6 +54,10 @@ __all__ = [
     "Evaluation",
     "EvaluationAddendum",
     "EvaluationStatus",
+    "GoalRule",
+    "GoalStatus",
+    "GoalTerm",
+    "ItemKind",
     "OpeningHours",
     "OutcomeResult",
     "Patient",
