@@ -15,3 +15,8 @@ def style_sheet() -> str:
     # Qt reads url() from the file system; the package is installed as plain files, not a zip.
     icons = Path(str(resources.files("ptclinic") / "resources" / "icons")).as_posix()
     return read_text("style.qss").replace("@ICONS@", icons)
+
+
+def icon_path(name: str) -> str:
+    """The file of the shipped icon ``name`` (e.g. "chevron-down.svg"), for QIcon."""
+    return Path(str(resources.files("ptclinic") / "resources" / "icons" / name)).as_posix()

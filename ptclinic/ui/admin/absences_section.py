@@ -268,7 +268,8 @@ class ClosedDayDialog(ServiceDialog):
         self._known = known
         self._weekly_closed = weekly_closed
         self.displaced: schedule_settings.Displaced | None = None
-        self.day = date_edit(clinic_today(db))
+        today = clinic_today(db)
+        self.day = date_edit(today, today=lambda: today)
         self.day.setMaximumWidth(220)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. Thanksgiving, staff training (optional)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -9,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +27,7 @@ from ptclinic.services.audit import AuditAction, AuditFilter
 from ptclinic.services.clinic import clinic_today, clinic_zone
 from ptclinic.ui.admin.audit_model import AuditLogModel, action_label, count_text, day_bounds
 from ptclinic.ui.admin.common import SERVICE_ERRORS, MessageLine, describe
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.events import events
 
 DEFAULT_DAYS = 7
@@ -41,12 +42,9 @@ def _pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
-def date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(_qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")  # the same form as the When column
-    edit.setMaximumWidth(170)
-    return edit
+def date_edit(day: date, today: Callable[[], date]) -> DateField:
+    """A day of the filter, "Mon Nov 16, 2026" (the weekday in sight), as wide as a date."""
+    return DateField(_qdate(day), today=today)
 
 
 class AuditTab(QWidget):
@@ -67,8 +65,8 @@ class AuditTab(QWidget):
         self.chart.setClearButtonEnabled(True)
         self.chart.setFixedWidth(150)
         today = self._today()
-        self.since = date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
-        self.until = date_edit(today)
+        self.since = date_edit(today - timedelta(days=DEFAULT_DAYS - 1), self._today)
+        self.until = date_edit(today, self._today)
         self.since.setToolTip("Events from the start of this day (clinic time)")
         self.until.setToolTip("Events up to the end of this day (clinic time)")
         self.refresh_button = QPushButton("Refres&h")

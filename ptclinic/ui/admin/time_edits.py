@@ -7,14 +7,16 @@ in their words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTime
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QTimeEdit, QWidget
+from PySide6.QtWidgets import QDateTimeEdit, QTimeEdit, QWidget
 
 from ptclinic.services.availability import WEEKDAY_NAMES
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.patients.search_model import format_date
 
 STEP_MINUTES = 15
@@ -76,13 +78,10 @@ class QuarterTimeEdit(QTimeEdit):
         self.set_value(time(target // 60, target % 60))
 
 
-def date_edit(day: date) -> QDateEdit:
-    """A date with a calendar pop-up, shown as "Mon Dec 7, 2026" so the weekday is in sight."""
-    edit = QDateEdit(to_qdate(day))
-    edit.setLocale(_ENGLISH)
-    edit.setDisplayFormat("ddd MMM d, yyyy")
-    edit.setCalendarPopup(True)
-    return edit
+def date_edit(day: date, *, today: Callable[[], date] = date.today) -> DateField:
+    """The house date field, shown as "Mon Dec 7, 2026" so the weekday is in sight; ``today``
+    (the clinic's) is what "t+7" and the like count from."""
+    return DateField(to_qdate(day), today=today)
 
 
 def to_qdate(day: date) -> QDate:

@@ -101,9 +101,9 @@ class TimeOffDialog(ServiceDialog):
         self.all_day = QCheckBox("A&ll day (whole days, first to last)")
         self.all_day.setChecked(True)  # most absences are holidays, courses and sick days
         opens, closes = schedule_settings.opening_hours(db).get(first_day.weekday(), FALLBACK_HOURS)
-        self.from_date = date_edit(first_day)
+        self.from_date = date_edit(first_day, today=lambda: datetime.now(self._zone).date())
         self.from_time = QuarterTimeEdit(opens)
-        self.until_date = date_edit(first_day)
+        self.until_date = date_edit(first_day, today=lambda: datetime.now(self._zone).date())
         self.until_time = QuarterTimeEdit(closes)
         for edit, name in (
             (self.from_date, "First day"),

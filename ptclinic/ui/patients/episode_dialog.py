@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -47,17 +47,18 @@ from ptclinic.services.errors import DatabaseUnavailable, DomainError, Validatio
 from ptclinic.services.patient_search import PatientSummary, patient_summary
 from ptclinic.services.patients import PatientRecord, open_chart
 from ptclinic.ui.admin.common import ServiceDialog
+from ptclinic.ui.date_field import DATE_TIP, DateField
+from ptclinic.ui.date_field import NO_DATE as NO_DATE  # importable from here, as before
+from ptclinic.ui.date_field import NO_DATE_TEXT as NO_DATE_TEXT
+from ptclinic.ui.date_field import OptionalDateField as OptionalDateField
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors, FormScroll, fit_height
 from ptclinic.ui.patients.diagnosis_picker import DiagnosisPicker, listed_diagnosis
 from ptclinic.ui.patients.search_model import format_date
-from ptclinic.ui.schedule.fields import DateField
 from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
-NO_DATE = QDate(1900, 1, 1)  # the optional date fields' "No date" (below any date they take)
-NO_DATE_TEXT = "No date"
 NO_THERAPIST = "Not chosen yet"
 DATABASE_TROUBLE = (
     "Nothing was saved because the database did not answer. Check the network connection, "
@@ -65,11 +66,10 @@ DATABASE_TROUBLE = (
 )
 TITLE_HINT = "e.g. Right SI pain"
 TITLE_TIP = "Left empty, the episode is named after its primary diagnosis"
-DATE_HELP = (
-    "↑ ↓ change the highlighted part of the date, ← → move between its parts; "
-    "the arrow on the right opens a calendar"
+DATE_HELP = DATE_TIP
+OPTIONAL_DATE_HELP = (
+    DATE_TIP + ". Empty is “No date”: Del clears it, and on it the first ↑ ↓ starts from today"
 )
-OPTIONAL_DATE_HELP = DATE_HELP + ". On “No date” the first key starts from today; Del clears it"
 CLOSE_REASONS = ("Goals met", "Stopped attending", "Referred on", "Moved away")
 FIELD_MIN_WIDTH = 240
 DIALOG_WIDTH = 900
@@ -86,54 +86,6 @@ def _qdate(day: date) -> QDate:
 
 def _date(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
-
-
-class OptionalDateField(DateField):
-    """The house date field that may also hold no date, shown as "No date". Del clears it;
-    on "No date" the first arrow key or typed key fills in ``fallback()`` (today) to change
-    from there, and the calendar opens on it: never on the year 1900."""
-
-    def __init__(self, fallback: Callable[[], date], parent: QWidget | None = None) -> None:
-        super().__init__(NO_DATE, parent)
-        self._fallback = fallback
-        self.setMinimumDate(NO_DATE)
-        self.setSpecialValueText(NO_DATE_TEXT)
-        self.calendarWidget().installEventFilter(self)
-
-    def value(self) -> date | None:
-        return None if self.date() == NO_DATE else _date(self.date())
-
-    def set_value(self, day: date | None) -> None:
-        self.setDate(NO_DATE if day is None else _qdate(day))
-
-    def _start(self) -> None:
-        self.setDate(_qdate(self._fallback()))
-        self.setSelectedSection(self.sectionAt(0))
-
-    def stepBy(self, steps: int) -> None:
-        if self.value() is None:
-            self._start()
-            return
-        super().stepBy(steps)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Delete:
-            self.set_value(None)
-            return
-        if self.value() is None and event.text().strip():
-            self._start()  # the key only fills in today: "No date" has no parts to type into
-            return
-        super().keyPressEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The calendar opens on today rather than on January 1900; quietly, so that Esc
-        # still leaves the field empty and only a pick fills it.
-        calendar_widget = self.calendarWidget()
-        if watched is calendar_widget and event.type() == QEvent.Type.Show and self.value() is None:
-            calendar_widget.blockSignals(True)
-            calendar_widget.setSelectedDate(_qdate(self._fallback()))
-            calendar_widget.blockSignals(False)
-        return super().eventFilter(watched, event)
 
 
 def _styled(name: str, text: str = "") -> QLabel:
@@ -305,7 +257,7 @@ class EpisodeDialog(KeepsWorkDialog):
         for person in clinicians:
             credentials = f", {person.credentials}" if person.credentials else ""
             self.therapist.addItem(f"{person.full_name}{credentials}", person.id)
-        self.start_date = DateField(_qdate(self._today))
+        self.start_date = DateField(_qdate(self._today), today=lambda: self._today)
         self.start_date.setObjectName("episodeStart")
         self.start_date.setToolTip(DATE_HELP)
         self.payer = QComboBox()
@@ -321,14 +273,14 @@ class EpisodeDialog(KeepsWorkDialog):
         self.physician.setObjectName("episodePhysician")
         self.physician.setMaxLength(NAME_LENGTH)
         self.physician.setPlaceholderText("e.g. Dr. Ana Suarez")
-        self.referral_date = OptionalDateField(lambda: self._today)
+        self.referral_date = OptionalDateField(lambda: self._today, today=lambda: self._today)
         self.referral_date.setObjectName("episodeReferralDate")
         self.referral_date.setToolTip(OPTIONAL_DATE_HELP)
         self.referral_reason = QLineEdit()
         self.referral_reason.setObjectName("episodeReferralReason")
         self.referral_reason.setMaxLength(LINE_LENGTH)
         self.referral_reason.setPlaceholderText("As written on the referral")
-        self.onset_date = OptionalDateField(lambda: self._today)
+        self.onset_date = OptionalDateField(lambda: self._today, today=lambda: self._today)
         self.onset_date.setObjectName("episodeOnsetDate")
         self.onset_date.setToolTip(OPTIONAL_DATE_HELP)
         self.onset_mechanism = QComboBox()
@@ -545,7 +497,8 @@ class CloseEpisodeDialog(ServiceDialog):
         line.setPlaceholderText("Why does the episode end? (required)")
         line.setMaxLength(LINE_LENGTH)
         self.fields.add_row("reason", "&Reason", self.reason)
-        self.closed_on = DateField(_qdate(clinic_today(db, clock())))
+        today = clinic_today(db, clock())
+        self.closed_on = DateField(_qdate(today), today=lambda: today)
         self.closed_on.setObjectName("closeDate")
         self.fields.add_row("closed_on", "Closing &day", self.closed_on)
         self.reason.setFocus()

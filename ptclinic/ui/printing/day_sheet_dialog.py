@@ -35,9 +35,9 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.day_sheet import date_in_words, day_sheet_pdf
 from ptclinic.services.errors import DomainError
 from ptclinic.ui.admin.common import MessageLine, describe
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.printing.pdf_preview import PdfPreviewDialog
 from ptclinic.ui.printing.saving import SaveFailed, ask_save_path, write_pdf
-from ptclinic.ui.schedule.fields import DateField
 from ptclinic.ui.tasks import TaskFailure, run_task
 
 ALL_THERAPISTS = "All therapists"
@@ -89,7 +89,9 @@ class DaySheetDialog(QDialog):
     # --- building -----------------------------------------------------------------------------
 
     def _build(self, day: date) -> None:
-        self.date_field = DateField(QDate(day.year, day.month, day.day))
+        self.date_field = DateField(
+            QDate(day.year, day.month, day.day), today=lambda: datetime.now(self._zone).date()
+        )
         self.date_field.setObjectName("daySheetDate")
         self.today_button = QPushButton("&Today")
         self.today_button.setToolTip("The clinic's today")

@@ -52,10 +52,11 @@ from ptclinic.services.errors import (
 from ptclinic.services.next_available import FreeSlot
 from ptclinic.services.patient_search import PatientSummary
 from ptclinic.services.waitlist import WaitlistItem
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.events import events
 from ptclinic.ui.forms import FieldErrors, FormScroll, fit_height
 from ptclinic.ui.schedule.dialogs import visit_summary
-from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField
+from ptclinic.ui.schedule.fields import PatientPicker, TimeField
 from ptclinic.ui.schedule.form_parts import (
     CHECK_DELAY_MS,
     CHECK_TROUBLE,
@@ -240,7 +241,10 @@ class BookingDialog(KeepsWorkDialog):
         self.minutes.setToolTip("The visit's length")
 
         local = starts_at.astimezone(self._zone)
-        self.date_edit = DateField(QDate(local.year, local.month, local.day))
+        self.date_edit = DateField(
+            QDate(local.year, local.month, local.day),
+            today=lambda: self._clock().astimezone(self._zone).date(),
+        )
         self.date_edit.setObjectName("bookingDate")
         self.time_edit = TimeField(time(local.hour, local.minute))
         self.time_edit.setObjectName("bookingTime")

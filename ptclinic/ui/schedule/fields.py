@@ -1,18 +1,17 @@
 """Two fields of the booking dialog: finding the patient with the registry's own search, and a
-start time that can be typed whole."""
+start time that can be typed whole. (Its date is the house ``ui.date_field.DateField``.)"""
 
 from __future__ import annotations
 
 import re
 from datetime import time
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QDateEdit,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -75,20 +74,6 @@ class TimeField(QComboBox):
 
     def time(self) -> time | None:
         return parse_clock(self.currentText())
-
-
-class DateField(QDateEdit):
-    """A date with a calendar drop-down (Alt+Down) where Tab leaves the field, as everywhere
-    else; a plain QDateEdit spends Tab walking its own day, month and year first."""
-
-    def __init__(self, day: QDate, parent: QWidget | None = None) -> None:
-        super().__init__(day, parent)
-        self.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-        self.setDisplayFormat("ddd MMM d, yyyy")
-        self.setCalendarPopup(True)
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, forward)
 
 
 def patient_line(patient: PatientSummary) -> str:

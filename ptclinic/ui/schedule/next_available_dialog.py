@@ -48,8 +48,9 @@ from ptclinic.services.next_available import (
     next_available,
 )
 from ptclinic.ui.admin.common import Column, RecordTableModel, record_table
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.forms import TITLE_BAR
-from ptclinic.ui.schedule.fields import DateField, TimeField
+from ptclinic.ui.schedule.fields import TimeField
 from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.layout import WEEKDAYS, short_date
 
@@ -341,7 +342,10 @@ class NextAvailableDialog(QDialog):
         for person in self._choices.clinicians:
             self.therapist.addItem(person.full_name, person.id)
         self.therapist.setCurrentIndex(max(0, self.therapist.findData(therapist_id)))
-        self.from_date = DateField(QDate(day.year, day.month, day.day))
+        self.from_date = DateField(
+            QDate(day.year, day.month, day.day),
+            today=lambda: self._clock().astimezone(self._zone).date(),
+        )
         self.from_date.setObjectName("nextFromDate")
         who_row = self._row(
             self.therapist, 3, self._caption("&from", self.from_date), self.from_date, 2

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 from ptclinic.services import recurrence
 from ptclinic.services.errors import ValidationError
 from ptclinic.services.recurrence import WeeklyPattern
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.forms import FieldErrors
-from ptclinic.ui.schedule.fields import DateField, TimeField
+from ptclinic.ui.schedule.fields import TimeField
 from ptclinic.ui.schedule.form_parts import UNREADABLE_TIME, line
 from ptclinic.ui.schedule.series_parts import WeekdayBoxes
 

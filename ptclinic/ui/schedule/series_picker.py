@@ -34,7 +34,8 @@ from ptclinic.services.availability import local_moment
 from ptclinic.services.booking import BookingCheck, BookingRequest
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
 from ptclinic.services.next_available import FreeSlot
-from ptclinic.ui.schedule.fields import DateField, TimeField
+from ptclinic.ui.date_field import DateField
+from ptclinic.ui.schedule.fields import TimeField
 from ptclinic.ui.schedule.form_parts import (
     CHECK_DELAY_MS,
     CHECK_TROUBLE,
@@ -123,7 +124,10 @@ class AlternativePicker(QDialog):
         self.suggestions.setMinimumHeight(150)
         self.suggestions.setAccessibleName("Suggested free times")
         start = (current.starts_at if current else planned.starts_at).astimezone(zone)
-        self.date_edit = DateField(QDate(start.year, start.month, start.day))
+        self.date_edit = DateField(
+            QDate(start.year, start.month, start.day),
+            today=lambda: self._now.astimezone(self._zone).date(),
+        )
         self.date_edit.setObjectName("alternativeDate")
         self.time_edit = TimeField(time(start.hour, start.minute))
         self.time_edit.setObjectName("alternativeTime")

@@ -35,8 +35,9 @@ from ptclinic.services.errors import (
 from ptclinic.services.patient_search import PatientSummary
 from ptclinic.services.waitlist import WaitlistItem, WaitlistWish
 from ptclinic.ui.admin.common import ServiceDialog
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.events import events
-from ptclinic.ui.schedule.fields import DateField, PatientPicker, TimeField, parse_clock
+from ptclinic.ui.schedule.fields import PatientPicker, TimeField, parse_clock
 from ptclinic.ui.schedule.form_parts import ScheduleChoices
 from ptclinic.ui.schedule.layout import MONTHS
 from ptclinic.ui.unsaved import KeepsWorkDialog
@@ -144,7 +145,9 @@ class WaitlistDialog(ServiceDialog, KeepsWorkDialog):
         hours_row.addWidget(QLabel("ending by"))
         hours_row.addWidget(self.latest_time, 1)
         hours.setToolTip("Blank: from opening, until closing. The whole visit fits in between.")
-        self.earliest_date = DateField(QDate(today.year, today.month, today.day))
+        self.earliest_date = DateField(
+            QDate(today.year, today.month, today.day), today=lambda: today
+        )
         self.earliest_date.setObjectName("waitlistEarliestDate")
         self.note = QLineEdit()
         self.note.setObjectName("waitlistNote")

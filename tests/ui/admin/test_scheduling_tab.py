@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QDialog,
+    QLineEdit,
     QScrollArea,
     QWidget,
 )
@@ -29,6 +30,7 @@ from ptclinic.ui.admin.absences_section import ClosedDayDialog
 from ptclinic.ui.admin.scheduling_tab import SchedulingTab
 from ptclinic.ui.admin.time_off_dialog import TimeOffDialog, clinician_choices
 from ptclinic.ui.admin.visit_types_section import SWATCH, VisitTypeDialog, VisitTypesSection
+from ptclinic.ui.date_field import DateField
 from ptclinic.ui.events import events
 from ptclinic.ui.resources import style_sheet
 from tests.services.conftest import CHICAGO, Clinic, scheduled
@@ -175,6 +177,10 @@ def _assert_fields_show_their_text(widget: QWidget) -> None:
         if box.isVisibleTo(widget):
             editor = box.lineEdit()
             assert editor.width() >= editor.fontMetrics().horizontalAdvance(box.text()), box.text()
+    for field in widget.findChildren(DateField):
+        if field.isVisibleTo(widget):
+            room = field.width() - field.calendar_button.width()
+            assert room >= field.fontMetrics().horizontalAdvance(field.text()), field.text()
 
 
 # --- opening hours --------------------------------------------------------------------------
@@ -382,6 +388,8 @@ def test_the_dialogs_fields_show_their_values(qtbot: QtBot, scheduled: Clinic) -
         qtbot.waitExposed(dialog)
         _assert_fields_show_their_text(dialog)
         for button in dialog.findChildren(QAbstractButton):
+            if isinstance(button.parentWidget(), QLineEdit):
+                continue  # an icon button in a line edit (a date's calendar): sized by it
             assert button.width() >= button.sizeHint().width(), button.text()
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMessageBox, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -150,7 +150,9 @@ def test_a_future_referral_date_is_refused_beside_the_field_and_nothing_is_saved
     assert dialog.focusWidget() is dialog.referral_date  # the first field to fix
     assert episodes.patient_episodes(scheduled.db, scheduled.desk, scheduled.ortiz) == []
 
-    # Del takes the referral date away again (no date); the onset goes back to today.
+    # Del over the selected date (as arriving in the field selects it) takes the referral date
+    # away again (no date); the onset goes back to today.
+    dialog.referral_date.selectAll()
     qtbot.keyClick(dialog.referral_date, Qt.Key.Key_Delete)
     assert dialog.referral_date.value() is None
     assert dialog.referral_date.text() == NO_DATE_TEXT
@@ -320,14 +322,14 @@ def test_an_empty_date_starts_from_today_and_its_calendar_opens_on_today(
     qtbot.addWidget(field)
     field.show()
     assert (field.value(), field.text()) == (None, NO_DATE_TEXT)
-    qtbot.keyClicks(field, "5")  # any key fills in today, never January 1900
+    qtbot.keyClick(field, Qt.Key.Key_PageDown)  # any step fills in today, never January 1900
     assert field.value() == MONDAY
+    field.selectAll()
     qtbot.keyClick(field, Qt.Key.Key_Delete)
     assert field.value() is None
 
     def open_calendar() -> QTableView:
-        arrow = QPoint(field.width() - 8, field.height() // 2)
-        qtbot.mouseClick(field, Qt.MouseButton.LeftButton, pos=arrow)
+        qtbot.mouseClick(field.calendar_button, Qt.MouseButton.LeftButton)
         calendar = field.calendarWidget()
         qtbot.waitUntil(calendar.isVisible)
         days = calendar.findChild(QTableView)
