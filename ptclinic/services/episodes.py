@@ -486,3 +486,43 @@ def patient_episodes(db: Database, actor: Actor, patient_id: int) -> list[Episod
         ).all()
         records = [_record(session, row) for row in rows]
     return sorted(records, key=lambda r: not r.is_open)
+
+
+# Words in a patient's payer name that tell its kind, checked in this order ("Medicare
+# Advantage" before anything commercial; "Medi-Cal" is California's Medicaid).
+_PAYER_WORDS = (
+    (PayerType.MEDICAID, ("medicaid", "medi-cal", "medical assistance")),
+    (PayerType.MEDICARE, ("medicare",)),
+    (PayerType.WORKERS_COMP, ("workers", "worker's", "work comp", "workcomp", "wc ")),
+    (PayerType.AUTO, ("auto", "motor vehicle", "car insurance", " pip ")),
+    (PayerType.SELF_PAY, ("self pay", "self-pay", "selfpay", "cash", "private pay")),
+)
+
+
+def payer_type_from_name(payer: str) -> PayerType | None:
+    """The kind of payer a patient's payer name suggests ("Medicare Part B" → Medicare, "Aetna"
+    → commercial); None when no payer is recorded."""
+    words = f" {clean_line(payer).lower()} "
+    if not words.strip():
+        return None
+    for payer_type, hints in _PAYER_WORDS:
+        if any(hint in words for hint in hints):
+            return payer_type
+    return PayerType.COMMERCIAL
+
+
+def suggested_payer_type(db: Database, actor: Actor, patient_id: int) -> PayerType:
+    """For a new episode: the payer type of the patient's latest episode, else what their payer
+    name suggests, else "Other" (the person at the desk confirms it)."""
+    _may_view(actor)
+    with db.session() as session:
+        latest = session.scalar(
+            select(EpisodeOfCare.payer_type)
+            .where(EpisodeOfCare.patient_id == patient_id)
+            .order_by(EpisodeOfCare.start_date.desc(), EpisodeOfCare.id.desc())
+            .limit(1)
+        )
+        payer = session.scalar(select(Patient.payer).where(Patient.id == patient_id)) or ""
+    if latest is not None and latest != PayerType.OTHER:
+        return PayerType(latest)
+    return payer_type_from_name(payer) or PayerType.OTHER

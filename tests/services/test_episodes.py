@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from ptclinic.models import AuditEvent
+from ptclinic.models import AuditEvent, Patient
 from ptclinic.services import episodes
 from ptclinic.services.episodes import EpisodeInput, PayerType
 from ptclinic.services.errors import (
@@ -173,3 +173,35 @@ def test_payer_types_match_the_database_check() -> None:
 def test_who_may_edit_episodes_matches_what_the_service_lets_them_do(scheduled: Clinic) -> None:
     assert episodes.may_edit(scheduled.desk) and episodes.may_edit(scheduled.lee)
     assert not episodes.may_edit(scheduled.admin)
+
+
+@pytest.mark.parametrize(
+    ("payer", "kind"),
+    [
+        ("Medicare Part B", PayerType.MEDICARE),
+        ("Humana Medicare Advantage", PayerType.MEDICARE),
+        ("Illinois Medicaid", PayerType.MEDICAID),
+        ("Medi-Cal", PayerType.MEDICAID),
+        ("Acme Workers' Comp", PayerType.WORKERS_COMP),
+        ("State Farm Auto", PayerType.AUTO),
+        ("Self-pay", PayerType.SELF_PAY),
+        ("Blue Cross Blue Shield of Illinois", PayerType.COMMERCIAL),
+        ("Pipeline Health Plan", PayerType.COMMERCIAL),  # "pip" inside a word is not auto
+        ("   ", None),
+    ],
+)
+def test_a_payer_name_suggests_its_kind(payer: str, kind: PayerType | None) -> None:
+    assert episodes.payer_type_from_name(payer) == kind
+
+
+def test_a_new_episode_takes_the_last_episodes_payer_else_the_payer_name(
+    scheduled: Clinic,
+) -> None:
+    db, desk, patient = scheduled.db, scheduled.desk, scheduled.ortiz
+    with db.session() as session:
+        session.get(Patient, patient).payer = "Aetna Choice POS II"  # type: ignore[union-attr]
+    assert episodes.suggested_payer_type(db, desk, patient) == PayerType.COMMERCIAL
+    episodes.open_episode(
+        db, desk, patient, EpisodeInput(title="Low back", payer_type="workers_comp"), now=NOW
+    )
+    assert episodes.suggested_payer_type(db, desk, patient) == PayerType.WORKERS_COMP

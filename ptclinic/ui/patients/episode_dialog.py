@@ -41,6 +41,7 @@ from ptclinic.services.episodes import (
     PayerType,
     close_episode,
     open_episode,
+    suggested_payer_type,
     update_episode,
 )
 from ptclinic.services.errors import DatabaseUnavailable, DomainError, ValidationError
@@ -321,7 +322,8 @@ class EpisodeDialog(KeepsWorkDialog):
 
     def _fill(self, episode: EpisodeRecord | None, patient: PatientRecord | PatientSummary) -> None:
         if episode is None:
-            self.payer.setCurrentIndex(self.payer.findData(EpisodeInput().payer_type))
+            payer = suggested_payer_type(self._db, self._actor, patient.id)
+            self.payer.setCurrentIndex(self.payer.findData(payer.value))
             self.physician.setText(getattr(patient, "referring_physician", "") or "")
             # A clinician opening an episode is usually its therapist.
             self.therapist.setCurrentIndex(max(0, self.therapist.findData(self._actor.staff_id)))

@@ -346,3 +346,13 @@ def test_an_empty_date_starts_from_today_and_its_calendar_opens_on_today(
     qtbot.keyClick(days, Qt.Key.Key_Left)
     qtbot.keyClick(days, Qt.Key.Key_Return)
     assert field.value() == MONDAY - timedelta(days=1)
+
+
+def test_a_new_episode_suggests_the_payer_type_from_the_chart(
+    qtbot: QtBot, scheduled: Clinic
+) -> None:
+    patient = patients.register_patient(
+        scheduled.db, scheduled.desk, patient_input(last_name="Quist", payer="Medicare Part B")
+    )
+    dialog = _dialog(qtbot, scheduled, patient)
+    assert dialog.payer.currentData() == "medicare"
