@@ -161,7 +161,18 @@ class Proposal:
 
     def text(self) -> str:
         if self.classification is None:
-            return "No classification suggested yet: record irritability, ASLR and Gillet."
+            stiff, unstable = self.reasons["mobility"], self.reasons["stability"]
+            if stiff and unstable:
+                # A tie: say so with both sides, rather than ask for findings already there.
+                return (
+                    "No classification suggested: the findings point both ways (stiffness: "
+                    + "; ".join(stiff) + "; poor control: " + "; ".join(unstable)
+                    + "). Choose with a rationale."
+                )
+            return (
+                "No classification suggested yet: record ASLR, Gillet and standing flexion "
+                "(Mobility and load transfer) and irritability (Assessment)."
+            )
         label = CLASSIFICATION_LABELS[self.classification]
         return f"Suggested: {label} — " + "; ".join(self.reasons[self.classification]) + "."
 

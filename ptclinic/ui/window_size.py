@@ -23,14 +23,16 @@ def default_size(available: QSize, preferred: QSize = DEFAULT_SIZE) -> QSize:
     )
 
 
-def restore_size(window: QWidget, settings: QSettings | None, key: str) -> None:
+def restore_size(
+    window: QWidget, settings: QSettings | None, key: str, *, preferred: QSize = DEFAULT_SIZE
+) -> None:
     """Give ``window`` the geometry saved under ``key``, or the default size centred on its
     screen (call before showing it; ``remember_size`` saves it)."""
     saved = settings.value(key) if settings is not None else None
     if isinstance(saved, QByteArray) and window.restoreGeometry(saved):
         return
     available = window.screen().availableGeometry()
-    window.resize(default_size(available.size()))
+    window.resize(default_size(available.size(), preferred))
     frame = window.frameGeometry()
     frame.moveCenter(available.center())
     window.move(frame.topLeft())

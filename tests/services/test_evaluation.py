@@ -131,6 +131,11 @@ def test_the_proposal_calms_irritable_tissue_first_and_weighs_stability_against_
     assert propose_classification(stiff).classification == "mobility"
     tie = {"mobility": {"aslr_left": 2, "gillet": "hypomobile_left"}}
     assert propose_classification(tie).classification is None
+    # A tie names both sides rather than asking for findings already recorded.
+    assert propose_classification(tie).text() == (
+        "No classification suggested: the findings point both ways (stiffness: Gillet reduced "
+        "on the left; poor control: ASLR left 2/5 (poor load transfer)). Choose with a rationale."
+    )
     assert propose_classification({}).text().startswith("No classification suggested yet")
 
 
@@ -162,5 +167,6 @@ def test_the_interpretation_lists_red_flags_first_and_points_away_from_the_si_jo
     assert not interpret(asked, age=32).inflammatory_screen_due
     assert interpret({}, age=40).summary_lines() == [
         "SI provocation cluster: No provocation test recorded yet.",
-        "No classification suggested yet: record irritability, ASLR and Gillet.",
+        "No classification suggested yet: record ASLR, Gillet and standing flexion "
+        "(Mobility and load transfer) and irritability (Assessment).",
     ]

@@ -27,7 +27,7 @@ from ptclinic.services.evaluation import RULE_TEXT, Interpretation, interpret
 from ptclinic.services.evaluation_form import CLASSIFICATION_LABELS, recorded, validate_content
 
 WARNING_MARK = "⚠"
-PANEL_WIDTH = 300
+PANEL_WIDTH = 270
 
 
 def interpretable(content: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -40,7 +40,7 @@ from ptclinic.ui.evaluation.editors import (
 from ptclinic.ui.evaluation.outcome_editors import OdiEditor, PsfsEditor
 from ptclinic.ui.evaluation.style import LOCKED_STYLE
 
-LABEL_WIDTH = 180
+LABEL_WIDTH = 164
 SIDES = (("_left", ", left", "Left"), ("_right", ", right", "Right"))
 
 

@@ -4,12 +4,13 @@ teal accent, red only for warnings, which also carry the ⚠ mark)."""
 EVALUATION_STYLE = """
 QFrame#segmented { border: 2px solid transparent; border-radius: 6px; }
 QFrame#segmented[focused="true"] { border: 2px solid #0f7c80; }
-QPushButton#segment { border-radius: 0; padding: 4px 12px; min-height: 20px; background: white;
+QPushButton#segment { border-radius: 0; padding: 4px 10px; min-height: 20px; background: white;
     border: 1px solid #8fa3aa; }
 QPushButton#segment[compact="true"] { padding: 4px 0; min-width: 28px; }
 QPushButton#segment[first="true"] { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
 QPushButton#segment[last="true"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
 QPushButton#segment:hover { background: #eaf4f4; }
+QPushButton#segment[outlined="true"] { border: 2px dashed #0f7c80; background: #eaf4f4; }
 QPushButton#segment:checked { background: #0f7c80; color: white; border-color: #0b5f62; }
 QLabel#findingLabel { color: #1f2d33; padding-top: 5px; }
 QLabel#sideLabel { color: #4a5a60; padding-top: 5px; }

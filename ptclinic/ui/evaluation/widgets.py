@@ -33,9 +33,12 @@ def freeze(widget: QWidget, frozen: bool = True) -> None:
 class Segmented(QWidget):
     """Buttons side by side, at most one chosen; clicking the chosen one again clears it.
 
-    Keyboard (the row is one Tab stop): Left/Right move the choice, the number keys choose the
-    first, second… option (or, for numeric options, type the number), Delete or Backspace
-    clears. ``changed`` fires only for the person's own changes, never for ``set_value``.
+    Keyboard (the row is one Tab stop): the number keys choose the first, second… option (or,
+    for numeric options, type the number), and a letter the option it begins ("y", "n");
+    Left/Right change an answer already given, but on an unanswered row they only move a
+    dashed outline, which Space or Enter then chooses: an arrow key must never record an answer
+    (a red flag "Yes", a pain of 0) nobody gave. Delete or Backspace clears. ``changed`` fires
+    only for the person's own changes, never for ``set_value``.
     """
 
     changed = Signal()
@@ -57,6 +60,8 @@ class Segmented(QWidget):
         self._read_only = False
         self._typed = ""
         self._typed_at = 0.0
+        self._cursor: int | None = None  # the outlined option on an unanswered row
+        self._labels = [label for _key, label in options]
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         # The buttons sit in a frame as wide as they are, left-aligned; it shows the focus.
@@ -81,8 +86,8 @@ class Segmented(QWidget):
             row.addWidget(button)
             self.buttons[key] = button
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        keys = "type the number" if self._numeric else "1, 2, 3… choose"
-        self.setToolTip(f"{keys}; ← → move; Delete clears (not recorded)")
+        keys = "type the number" if self._numeric else "1, 2, 3… or the first letter choose"
+        self.setToolTip(f"{keys}; ← → then Space; Delete clears (not recorded)")
 
     # --- value ------------------------------------------------------------------------------
 
@@ -114,7 +119,16 @@ class Segmented(QWidget):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self._show_focus(False)
+        self._move_cursor(None)
         super().focusOutEvent(event)
+
+    def _move_cursor(self, index: int | None) -> None:
+        self._cursor = index
+        for n, button in enumerate(self.buttons.values()):
+            if bool(button.property("outlined")) != (n == index):
+                button.setProperty("outlined", n == index)
+                button.style().unpolish(button)
+                button.style().polish(button)
 
     def _show_focus(self, focused: bool) -> None:
         self.frame.setProperty("focused", focused)
@@ -140,14 +154,35 @@ class Segmented(QWidget):
             self._step(-1 if key == Qt.Key.Key_Left else 1)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.choose(None)
+        elif key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            self._cursor is not None
+        ):
+            self.choose(self._keys[self._cursor])
+            self._move_cursor(None)
         elif event.text().isdigit() and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self._digit(event.text())
+        elif (
+            event.text().isalpha()
+            and not self._numeric
+            and not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier)
+        ):
+            self._letter(event.text().lower())
         else:
             super().keyPressEvent(event)
 
+    def _letter(self, letter: str) -> None:
+        for key, label in zip(self._keys, self._labels, strict=True):
+            if label.lower().startswith(letter):
+                self.choose(key)
+                self._move_cursor(None)
+                return
+
     def _step(self, step: int) -> None:
         if self._value is None:
-            self.choose(self._keys[0 if step > 0 else -1])
+            if self._cursor is None:
+                self._move_cursor(0 if step > 0 else len(self._keys) - 1)
+            else:
+                self._move_cursor(max(0, min(len(self._keys) - 1, self._cursor + step)))
             return
         index = self._keys.index(self._value) + step
         if 0 <= index < len(self._keys):

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -191,7 +191,7 @@ class EvaluationWindow(QWidget):
         body.setSpacing(12)
         self.section_list = QListWidget()
         self.section_list.setObjectName("schedulingSections")
-        self.section_list.setFixedWidth(272)
+        self.section_list.setFixedWidth(224)
         self.section_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.section_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.section_list.setAccessibleName("Sections")
@@ -245,7 +245,10 @@ class EvaluationWindow(QWidget):
 
     def _actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.keys_hint = QLabel("Alt+1…9 or Ctrl+PgDn/PgUp: sections   ·   Tab: next field")
+        self.keys_hint = QLabel(
+            "Alt+1…9: sections  ·  Tab: next field  ·  1, 2, 3 or a letter: answer  ·  "
+            "←/→ then Space: choose"
+        )
         self.keys_hint.setObjectName("hint")
         row.addWidget(self.keys_hint, 1)
         self.save_button = QPushButton("&Save now")
@@ -610,6 +613,7 @@ class EvaluationWindow(QWidget):
 
 
 GEOMETRY_KEY = "evaluation_window/geometry"
+WIDE = QSize(1600, 900)  # the whole of a laptop's screen: the form, the sections and the panel
 _open: dict[tuple[str, int], EvaluationWindow] = {}
 
 
@@ -635,7 +639,7 @@ def open_evaluation(
     _open[key] = window
     window.closed.connect(lambda: _open.pop(key, None))
     window.closed.connect(lambda: remember_size(window, settings, GEOMETRY_KEY))
-    restore_size(window, settings, GEOMETRY_KEY)
+    restore_size(window, settings, GEOMETRY_KEY, preferred=WIDE)
     window.show()
     return window
 

@@ -16,9 +16,11 @@ def test_keys_choose_move_and_clear(qtbot: QtBot) -> None:
     qtbot.addWidget(row)
     changes: list[None] = []
     row.changed.connect(lambda: changes.append(None))
-    qtbot.keyClick(row, Qt.Key.Key_Right)  # from nothing: the first
-    assert row.value() == "level"
-    qtbot.keyClick(row, Qt.Key.Key_Right)
+    qtbot.keyClick(row, Qt.Key.Key_Right)  # from nothing: only an outline on the first
+    assert row.value() is None and row.buttons["level"].property("outlined")
+    qtbot.keyClick(row, Qt.Key.Key_Space)  # Space chooses what is outlined
+    assert row.value() == "level" and not row.buttons["level"].property("outlined")
+    qtbot.keyClick(row, Qt.Key.Key_Right)  # an answer given: the arrows change it
     assert row.value() == "left_higher"
     qtbot.keyClick(row, Qt.Key.Key_3)
     assert row.value() == "right_higher"
@@ -27,6 +29,8 @@ def test_keys_choose_move_and_clear(qtbot: QtBot) -> None:
     qtbot.keyClick(row, Qt.Key.Key_Delete)
     assert row.value() is None
     assert len(changes) == 4
+    qtbot.keyClick(row, Qt.Key.Key_R)  # the letter an option begins with
+    assert row.value() == "right_higher"
     assert all(b.focusPolicy() == Qt.FocusPolicy.NoFocus for b in row.buttons.values())
 
 
@@ -71,3 +75,15 @@ def test_the_number_field_may_stay_empty(qtbot: QtBot) -> None:
     assert field.value() == 95
     field.set_value(True)  # not a number
     assert field.text() == ""
+
+
+def test_an_arrow_never_answers_a_red_flag(qtbot: QtBot) -> None:
+    row = Segmented((("yes", "Yes"), ("no", "No")))
+    qtbot.addWidget(row)
+    changes: list[None] = []
+    row.changed.connect(lambda: changes.append(None))
+    for arrow in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Left):
+        qtbot.keyClick(row, arrow)
+    assert row.value() is None and changes == []
+    qtbot.keyClick(row, Qt.Key.Key_N)
+    assert row.value() == "no" and len(changes) == 1
