@@ -42,9 +42,10 @@ from ptclinic.services import audit, care_plan_catalogue
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.care_goals import GoalInput, validate_goal
-from ptclinic.services.care_plan_catalogue import ProgressCriteria
+from ptclinic.services.care_plan_catalogue import KIND_LABELS, ProgressCriteria
 from ptclinic.services.care_plan_templates import template_for
 from ptclinic.services.clinic import clinic_today
+from ptclinic.services.dosage import dosage_summary, validate_dosage
 from ptclinic.services.errors import (
     ConflictError,
     NotFound,
@@ -82,6 +83,9 @@ class PlanItem:
     details: dict[str, Any]
     text: str
     on_home_program: bool
+    kind_label: str  # "Exercise", "Manual therapy", …
+    dosage_text: str  # "2 × 10, hold 5 s · 2×/day · 7 days/wk"; "" for all but exercises
+    details_text: str  # a technique's grade, side and note: "Grade III · right"
     criteria: ProgressCriteria | None  # exercises only
     progresses_to: str  # the next exercise's code, "" at the end of its family
     regresses_to: str
@@ -157,6 +161,12 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return {staff_id: name for staff_id, name in rows}
 
 
+def _details_text(details: Mapping[str, Any]) -> str:
+    parts = [f"Grade {details['grade']}"] if details.get("grade") else []
+    parts += [str(details[key]) for key in ("side", "note") if details.get(key)]
+    return " · ".join(parts)
+
+
 def _item(row: CarePlanItem, changes: list[CarePlanItemChange], names: dict[int, str]) -> PlanItem:
     criteria = None
     following = previous = ""
@@ -188,6 +198,9 @@ def _item(row: CarePlanItem, changes: list[CarePlanItemChange], names: dict[int,
         details=dict(row.details),
         text=row.text,
         on_home_program=row.on_home_program,
+        kind_label=KIND_LABELS[ItemKind(row.kind)],
+        dosage_text=dosage_summary(validate_dosage(row.dosage)) if row.dosage else "",
+        details_text=_details_text(row.details),
         criteria=criteria,
         progresses_to=following,
         regresses_to=previous,
@@ -256,14 +269,18 @@ def _audit(session: Session, actor: Actor, action: AuditAction, plan: CarePlan, 
     )  # fmt: skip
 
 
-def episode_plan(db: Database, actor: Actor, episode_id: int) -> CarePlanRecord | None:
-    """The episode's care plan (None before one is started); each reading is audited."""
+def episode_plan(
+    db: Database, actor: Actor, episode_id: int, *, audited: bool = True
+) -> CarePlanRecord | None:
+    """The episode's care plan (None before one is started); each reading is audited, unless
+    the caller audits it as part of something else (``audited=False``: a printed report)."""
     require(actor, Permission.VIEW_CLINICAL)
     with db.session() as session:
         plan = session.scalar(select(CarePlan).where(CarePlan.episode_id == episode_id))
         if plan is None:
             return None
-        _audit(session, actor, AuditAction.VIEW, plan, "opened the care plan")
+        if audited:
+            _audit(session, actor, AuditAction.VIEW, plan, "opened the care plan")
         return _record(session, plan)
 
 
@@ -284,6 +301,24 @@ def _evaluation_basis(session: Session, episode_id: int) -> tuple[str | None, st
     activities = (row.content.get("outcomes") or {}).get("psfs") or []
     first = next((a.get("activity", "") for a in activities if a.get("activity")), "")
     return row.classification, str(first)
+
+
+def suggested_classification(db: Database, actor: Actor, episode_id: int) -> str | None:
+    """The classification the signed evaluation chose (None before it is signed)."""
+    require(actor, Permission.VIEW_CLINICAL)
+    with db.session() as session:
+        return _evaluation_basis(session, episode_id)[0]
+
+
+def first_psfs_activity(db: Database, actor: Actor, episode_id: int) -> str:
+    """The first activity the patient chose on the PSFS at intake ("" if none)."""
+    require(actor, Permission.VIEW_CLINICAL)
+    with db.session() as session:
+        return _evaluation_basis(session, episode_id)[1]
+
+
+def exercise_name(code: str) -> str:
+    return care_plan_catalogue.name_of(ItemKind.EXERCISE, code)
 
 
 def start_plan(
@@ -427,12 +462,14 @@ def set_frequency(
 
 def add_item(
     db: Database, actor: Actor, plan_id: int, version: int, kind: str, code: str = "", *,
-    text: str = "", details: Mapping[str, Any] | None = None,
+    text: str = "", details: Mapping[str, Any] | None = None, on_home_program: bool | None = None,
 ) -> CarePlanRecord:  # fmt: skip
     """Add an exercise or technique by its code (with its default dosage, or a technique's
     details such as the grade) or a line of education, at the end of the plan."""
     _require_planner(actor)
-    entry = care_plan_catalogue.new_entry(kind, code, text=text, details=details or {})
+    entry = care_plan_catalogue.new_entry(
+        kind, code, text=text, details=details or {}, on_home_program=on_home_program
+    )
     with db.session() as session:
         plan = _plan_for_change(session, plan_id, version)
         items = _live_items(session, plan)

@@ -56,6 +56,7 @@ from ptclinic.services.evaluation_form import (
     validate_content,
 )
 from ptclinic.services.outcomes import oswestry_percent
+from ptclinic.services.patient_fields import age_on
 
 EVALUATIONS = 300  # at most, the most recent evaluation visits first
 STUDENT_SHARE = 0.08
@@ -100,10 +101,6 @@ class PatientNote:
     payer_kind: str
 
 
-def _age(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -114,7 +111,7 @@ def episode_columns(
     """The referral, onset and payer columns of one episode (and its title: pelvic girdle pain
     of pregnancy only for women of an age to be pregnant)."""
     if title == PREGNANCY and not (
-        note.sex == "female" and 18 <= _age(note.date_of_birth, start) <= 45
+        note.sex == "female" and 18 <= age_on(note.date_of_birth, start) <= 45
     ):
         title = SI
     payer = PAYER_TYPES.get(note.payer_kind, PayerType.OTHER)
@@ -379,7 +376,9 @@ def _recent_visits(conn: Connection, limit: int) -> list[_Visit]:
         .limit(limit)
     ).all()  # fmt: skip
     return [
-        _Visit(episode, therapist, starts, ends, title, status == "open", _age(born, starts.date()))
+        _Visit(
+            episode, therapist, starts, ends, title, status == "open", age_on(born, starts.date())
+        )
         for episode, therapist, starts, ends, title, status, born in rows
         if episode is not None  # joined on it: typed as optional
     ]

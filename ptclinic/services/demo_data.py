@@ -41,6 +41,7 @@ from ptclinic.models.base import utcnow
 from ptclinic.services import audit
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.clinic import ClinicInfo
+from ptclinic.services.demo_care_plans import add_care_plans
 from ptclinic.services.demo_clinical import (
     PatientNote,
     add_current_evaluations,
@@ -202,6 +203,7 @@ def generate_demo_data(
     )
     add_current_evaluations(db, builder.clinical_rng, clinical)
     say(describe(clinical))
+    say(f"Care plans: {add_care_plans(db, builder.clinical_rng)}")
     return DemoSummary(
         patients=options.patients,
         episodes=len(episodes),

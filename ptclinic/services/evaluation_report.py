@@ -50,9 +50,10 @@ from ptclinic.models import (
 )
 from ptclinic.models.base import utcnow
 from ptclinic.roles import Role
-from ptclinic.services import audit, episodes
+from ptclinic.services import audit, care_plans, episodes
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
+from ptclinic.services.care_plans import CarePlanRecord
 from ptclinic.services.clinic import ClinicInfo, get_clinic
 from ptclinic.services.episodes import EpisodeRecord
 from ptclinic.services.errors import NotFound
@@ -67,6 +68,8 @@ from ptclinic.services.evaluation_report_findings import (
     outcome_scores,
     rows_table,
 )
+from ptclinic.services.evaluation_report_plan import plan_of_care
+from ptclinic.services.patient_fields import age_on
 from ptclinic.services.pdf_style import (
     ACCENT,
     ALERT,
@@ -201,6 +204,7 @@ class _Report:
     cosigned: _Signature | None
     addenda: tuple[_Addendum, ...]
     printed: str
+    plan: CarePlanRecord | None
 
     @property
     def is_draft(self) -> bool:
@@ -209,10 +213,6 @@ class _Report:
     def identity(self) -> str:
         """ "DOB 04/12/1978 · Chart 10001" """
         return f"DOB {self.date_of_birth:%m/%d/%Y}  ·  Chart {self.chart_number}"
-
-
-def _age(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _signature(session: Session, staff_id: int | None, at: datetime | None) -> _Signature | None:
@@ -250,7 +250,7 @@ def _load(db: Database, actor: Actor, evaluation_id: int, now: datetime) -> tupl
             "date_of_birth": patient.date_of_birth,
             "sex": SEX_WORDS.get(patient.sex, ""),
             "chart_number": patient.chart_number,
-            "age": _age(patient.date_of_birth, row.evaluated_on),
+            "age": age_on(patient.date_of_birth, row.evaluated_on),
             "status": row.status,
             "content": dict(row.content),
             "evaluated_on": row.evaluated_on,
@@ -270,6 +270,8 @@ def _load(db: Database, actor: Actor, evaluation_id: int, now: datetime) -> tupl
         zone=zone,
         episode=episodes.episode(db, actor, episode_id),
         printed=printed_line(now, zone, actor.full_name),
+        # Part of the printed report: its print is audited, not a separate view of the plan.
+        plan=care_plans.episode_plan(db, actor, episode_id, audited=False),
         **parts,
     )
     return report, patient_id
@@ -575,6 +577,7 @@ def _story(report: _Report) -> list[Any]:
     story += findings(report.content, found)
     story += outcome_scores(report.content, found)
     story += assessment(report.content, found)
+    story += plan_of_care(report.plan)
     story += _therapist_signature(report)
     story += _addenda(report)  # under the signed original
     story += _certification(report)

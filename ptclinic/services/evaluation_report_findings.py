@@ -66,6 +66,8 @@ PAIN_LABEL = "Pain rating (NPRS)"
 _SCALE = re.compile(r" \((?:\d+-\d+|degrees|weeks)\)")
 # Interpretation lines the outcome table already shows.
 SHOWN_IN_SCORES = ("Oswestry:", "PSFS:", "Pain now:")
+# The software's own suggestion is for the therapist; the report gives the classification chosen.
+NOT_FOR_THE_REPORT = ("Suggested:", "No classification suggested")
 NOT_CHOSEN = "Not chosen yet"
 
 
@@ -253,11 +255,11 @@ def _provocation(values: Mapping[str, Any], found: Interpretation) -> list[Any]:
         elif test["result"] == "not_tested":
             counts = "—"
         elif positive and familiar:
-            counts = "<b>Yes</b>"
+            counts = "<b>Counted positive</b>"
         elif positive:
-            counts = "No: pain not the familiar one"
+            counts = "Counted negative: not the familiar pain"
         else:
-            counts = "No"
+            counts = "Counted negative"
         rows.append(
             [
                 Paragraph(markup(label), BODY),
@@ -270,7 +272,7 @@ def _provocation(values: Mapping[str, Any], found: Interpretation) -> list[Any]:
             ]
         )
     widths = (LABEL_WIDTH, 1.2 * inch, 1.5 * inch, TEXT_WIDTH - LABEL_WIDTH - 2.7 * inch)
-    header = ("Test", "Result", "Familiar pain", "Counts in the cluster")
+    header = ("Test", "Result", "Familiar pain", "SI cluster")
     return [
         *_opening(SECTIONS["provocation"].title),
         _grid(header, rows, widths),
@@ -349,7 +351,6 @@ def outcome_scores(content: Mapping[str, Any], found: Interpretation) -> list[An
         [Paragraph(markup(label), BODY), Paragraph(score, BODY), Paragraph(detail, BODY)]
         for label, score, detail in rows
     ]
-    mcid = ", ".join(f"{m.label.split(' (')[0]} {format_points(m.mcid)} points" for m in Measure)
     return [
         *_opening("Outcome measures at intake"),
         _grid(
@@ -357,18 +358,17 @@ def outcome_scores(content: Mapping[str, Any], found: Interpretation) -> list[An
             cells,
             (LABEL_WIDTH, 0.9 * inch, TEXT_WIDTH - LABEL_WIDTH - 0.9 * inch),
         ),
-        Spacer(1, 3),
-        Paragraph(
-            markup(f"Changes that matter to the patient (MCID), for the progress reports: {mcid}."),
-            SMALL,
-        ),
     ]
 
 
 def assessment(content: Mapping[str, Any], found: Interpretation) -> list[Any]:
     """What the findings show, the classification and why, the problem list, impression and
     plan."""
-    lines = [line for line in found.summary_lines() if not line.startswith(SHOWN_IN_SCORES)]
+    lines = [
+        line
+        for line in found.summary_lines()
+        if not line.startswith(SHOWN_IN_SCORES + NOT_FOR_THE_REPORT)
+    ]
     shown = []
     for line in lines:
         text = markup(line, symbols=True)

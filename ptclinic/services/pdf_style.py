@@ -25,6 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ptclinic.services.availability import WEEKDAY_NAMES
+from ptclinic.services.day_text import day_text
 
 PAGE_SIZE = letter
 SIDE_MARGIN = 0.6 * inch
@@ -77,7 +78,7 @@ def date_in_words(day: date) -> str:
 
 def short_date(day: date) -> str:
     """ "Dec 7, 2026" """
-    return f"{MONTH_NAMES[day.month - 1][:3]} {day.day}, {day.year}"
+    return day_text(day)
 
 
 def printed_line(moment: datetime, zone: ZoneInfo, who: str) -> str:

@@ -366,3 +366,22 @@ def test_open_episodes_are_measured_again_so_the_pathway_shows_progress_and_stal
         for episode in evaluated_open
     )
     assert prompts[True] >= 1 and prompts[False] >= 1
+
+
+def test_open_evaluated_episodes_have_care_plans_some_progressed(db: Database) -> None:
+    from ptclinic.models import CarePlan, CarePlanItemChange, EpisodeOfCare, Evaluation
+
+    # Big enough that open episodes with a signed evaluation remain after the few kept back
+    # for drafts and co-signatures.
+    generate_demo_data(db, DemoOptions(patients=600, years=1, days_ahead=30, seed=5), now=NOW)
+    with db.session() as session:
+        eligible = session.scalar(
+            select(func.count())
+            .select_from(Evaluation)
+            .join(EpisodeOfCare, EpisodeOfCare.id == Evaluation.episode_id)
+            .where(EpisodeOfCare.status == "open", Evaluation.status == "signed")
+        )
+        plans = session.scalar(select(func.count()).select_from(CarePlan)) or 0
+        progressed = session.scalar(select(func.count()).select_from(CarePlanItemChange)) or 0
+    assert plans == eligible and plans > 0
+    assert 0 < progressed < plans

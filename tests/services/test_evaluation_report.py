@@ -241,3 +241,21 @@ def test_the_evaluation_to_print_is_found_by_chart_number(scheduled: Clinic) -> 
         evaluation_to_print(scheduled.db, scheduled.lee, "99999")
     with pytest.raises(PermissionDenied):
         evaluation_to_print(scheduled.db, scheduled.desk, "10001")
+
+
+def test_the_plan_of_care_the_physician_certifies_is_printed_whole(scheduled: Clinic) -> None:
+    from ptclinic.services import care_plans
+    from ptclinic.services.evaluation_report_plan import NO_PLAN
+
+    episode, evaluation = open_evaluated_episode(scheduled)
+    before = " ".join(" ".join(pages(evaluation_report_pdf(
+        scheduled.db, scheduled.lee, evaluation, now=NOW))).split())  # fmt: skip
+    assert " ".join(NO_PLAN.split()) in before
+    assert "Suggested:" not in before  # the software's hint is the therapist's, not the report's
+    plan = care_plans.start_plan(scheduled.db, scheduled.lee, episode, now=NOW)
+    text = " ".join(" ".join(pages(evaluation_report_pdf(
+        scheduled.db, scheduled.lee, evaluation, now=NOW))).split())  # fmt: skip
+    assert "Plan of care" in text and plan.frequency_text in text
+    assert "Therapeutic exercise" in text and "Manual therapy" in text
+    assert all(goal.text in text for goal in plan.goals)
+    assert "Home exercise program" in text
