@@ -97,12 +97,22 @@ def _report(summary: DemoSummary) -> None:
     print_table(["Username", "Password", "Who"], [list(x) for x in summary.logins], sys.stdout)
 
 
-def build_demo_clinic(folder: Path) -> tuple[str, list[tuple[str, str, str]]]:
-    """A fresh demo clinic in ``folder``: returns its database URL and the demo log-ins."""
-    from ptclinic.db import Database
-    from ptclinic.services.demo_data import generate_demo_data
+DEMO_FILE = "demo-clinic.sqlite3"
 
-    url = sqlite_url(folder / "demo-clinic.sqlite3")
+
+def build_demo_clinic(folder: Path) -> tuple[str, list[tuple[str, str, str]]]:
+    """The demo clinic in ``folder``: built fresh, or the one already there (a kept demo folder,
+    ``--demo --data-dir``, opened again after the app stopped). Returns its database URL and the
+    demo log-ins."""
+    from ptclinic.db import Database
+    from ptclinic.services.demo_data import DEMO_LOGINS, generate_demo_data
+
+    path = folder / DEMO_FILE
+    url = sqlite_url(path)
+    if path.exists():
+        print(f"Opening the demo clinic kept in {folder}.", flush=True)
+        return url, list(DEMO_LOGINS)
+    folder.mkdir(parents=True, exist_ok=True)
     db = Database(url)
     try:
         db.upgrade()

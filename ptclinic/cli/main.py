@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help="start the app on a fresh demo clinic in a temporary folder, with its log-ins "
-        "listed on the login screen (removed when the app closes)",
+        "listed on the login screen (removed when the app closes); with --data-dir DIR the "
+        "demo is kept there and opened again next time",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for module in (
@@ -140,14 +141,24 @@ def start_app(args: argparse.Namespace) -> int:
         if not display_ready(allow_vnc=False):
             return EXIT_ERROR
         return launch_gui(config.database_url, config.data_dir)
-    if args.data_dir or args.database:
+    if args.database:
         raise CommandError(
-            "--demo makes its own clinic in a temporary folder: leave out --data-dir and "
-            "--database (to fill a database of your own, use the demo-data command)."
+            "--demo makes its own clinic: leave out --database (to fill a database of your own, "
+            "use the demo-data command)."
         )
     # Qt's VNC fallback is acceptable here only because the demo clinic holds no real patients.
     if not display_ready(allow_vnc=True):
         return EXIT_ERROR
+    if args.data_dir:
+        # A demo kept between runs: built the first time, opened again after that.
+        kept = Path(args.data_dir).expanduser()
+        if kept.exists() and any(kept.iterdir()) and not (kept / demo_commands.DEMO_FILE).exists():
+            raise CommandError(
+                f"{kept} holds something other than a demo clinic: give --demo an empty or new "
+                "folder, or one it made before."
+            )
+        url, logins = demo_commands.build_demo_clinic(kept)
+        return launch_gui(url, kept, demo_logins=logins)
     with tempfile.TemporaryDirectory(prefix="ptclinic-demo-", ignore_cleanup_errors=True) as tmp:
         url, logins = demo_commands.build_demo_clinic(Path(tmp))
         return launch_gui(url, Path(tmp), demo_logins=logins)

@@ -106,6 +106,26 @@ def test_demo_starts_the_app_on_a_fresh_demo_clinic_with_working_logins(
     assert "Demo clinic ready" in capsys.readouterr().out
 
 
+def test_a_kept_demo_is_built_once_and_opened_again_after_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gui = _FakeGui(monkeypatch)
+    kept = tmp_path / "my-demo"
+    assert cli_main.main(["--demo", "--data-dir", str(kept)]) == 0
+    assert "Demo clinic ready" in capsys.readouterr().out
+    assert cli_main.main(["--demo", "--data-dir", str(kept)]) == 0  # as after a kill -9
+    assert "Opening the demo clinic kept in" in capsys.readouterr().out
+    first, second = gui.calls
+    assert first["url"] == second["url"] and second["dir"] == kept and kept.exists()
+    assert second["logins"] == ["admin", "frontdesk", "therapist", "assistant", "student"]
+    other = tmp_path / "papers"
+    other.mkdir()
+    (other / "notes.txt").write_text("not a clinic")
+    run = make_runner([], tmp_path, monkeypatch, capsys)
+    refused = run("--demo", "--data-dir", str(other))
+    assert refused.code == 2 and "holds something other than a demo clinic" in refused.err
+
+
 def test_demo_refuses_a_database_of_your_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
