@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, cast
@@ -141,13 +142,14 @@ class _Session(QObject):
         return True
 
     def _logged_in(self) -> None:
-        from ptclinic.ui.main_window import MainWindow  # deferred: keeps the log-in screen fast
-
         assert self._login is not None
         actor = self._login.actor()
         self._login.deleteLater()
         self._login = None
         try:
+            # Deferred: keeps the log-in screen fast.
+            from ptclinic.ui.main_window import MainWindow
+
             window = MainWindow(self._db, actor, self._data_dir)
         except DomainError as exc:
             log.exception("Main window could not open")
@@ -155,6 +157,15 @@ class _Session(QObject):
                 "PT Clinic",
                 "The main window could not open because the database did not answer.",
                 f"Try logging in again. ({_first_line(exc)})",
+            )
+            self.show_login()
+            return
+        except Exception as exc:  # a bug: never leave the program running with no window
+            log.exception("Main window could not open")
+            show_problem(
+                "PT Clinic",
+                "The main window could not open because of a problem in the program.",
+                f"Log in again, or restart PT Clinic. ({_first_line(exc)})",
             )
             self.show_login()
             return
@@ -196,15 +207,36 @@ def _quit_on_signals(app: QApplication) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _install_crash_handler() -> None:
+LOG_FILE = "ptclinic.log"
+
+
+def _log_to_file(data_dir: Path) -> RotatingFileHandler | None:
+    """Warnings and errors also go to ``data_dir/ptclinic.log`` (kept small: three rotations of
+    a megabyte), so "the details were written to the log" is true and support can read them.
+    The caller removes the handler when the app ends."""
+    path = data_dir / LOG_FILE
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError as exc:  # a read-only folder must not stop the app
+        log.warning("No log file at %s: %s", path, exc)
+        return None
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    return handler
+
+
+def _install_crash_handler(log_path: Path | None) -> None:
+    where = f"The details were written to {log_path}." if log_path else "The details were logged."
+
     def report(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         # A bug must not show a person a traceback: log it, apologise in plain words.
         log.critical("Unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         show_problem(
             "PT Clinic",
             "Something unexpected went wrong.",
-            "Check that your last change was kept before going on. "
-            "The details were written to the log.",
+            f"Check that your last change was kept before going on. {where}",
         )
 
     sys.excepthook = report
@@ -265,7 +297,8 @@ def run_app(
     app.setStyle("Fusion")
     app.setStyleSheet(style_sheet())
     previous_hook, quit_on_last = sys.excepthook, app.quitOnLastWindowClosed()
-    _install_crash_handler()
+    log_file = _log_to_file(data_dir)
+    _install_crash_handler(Path(log_file.baseFilename) if log_file else None)
     # The log-in dialog and the main window replace each other; quitting is decided explicitly.
     app.setQuitOnLastWindowClosed(False)
     try:
@@ -301,6 +334,9 @@ def run_app(
     finally:
         app.setQuitOnLastWindowClosed(quit_on_last)
         sys.excepthook = previous_hook
+        if log_file is not None:
+            logging.getLogger().removeHandler(log_file)
+            log_file.close()
 
 
 def _run_sessions(app: QApplication, session: _Session) -> int:

@@ -154,6 +154,40 @@ def test_log_in_log_out_and_quit(
     assert problems == []
 
 
+def test_a_main_window_that_fails_to_open_returns_to_the_login_and_is_logged(
+    qtbot: QtBot,
+    clinic_db: Database,
+    tmp_path: Path,
+    problems: Problems,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ptclinic.ui import main_window
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a module is missing")
+
+    monkeypatch.setattr(main_window.MainWindow, "__init__", broken)
+    seen: list[str] = []
+
+    def log_in(widget: QWidget) -> None:
+        assert isinstance(widget, LoginDialog)
+        seen.append("login")
+        widget.fill("admin", PASSWORD)
+        widget.login_button.click()
+        _when(LoginDialog, back_at_login)
+
+    def back_at_login(widget: QWidget) -> None:
+        seen.append("login again")  # never a program running with no window at all
+        widget.close()
+
+    _when(LoginDialog, log_in)
+    assert run_app(clinic_db.url, tmp_path) == 0
+    assert seen == ["login", "login again"]
+    assert problems and "problem in the program" in problems[0][1]
+    logged = (tmp_path / app_module.LOG_FILE).read_text(encoding="utf-8")
+    assert "Main window could not open" in logged and "a module is missing" in logged
+
+
 def test_ctrl_c_in_the_terminal_quits_like_file_quit(
     qtbot: QtBot, clinic_db: Database, tmp_path: Path, problems: Problems
 ) -> None:
