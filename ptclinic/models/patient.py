@@ -61,7 +61,7 @@ PAYER_TYPES = (
 
 class EpisodeOfCare(Base):
     """One course of treatment for one problem: why the patient came (referral, diagnoses, onset),
-    who pays (Medicare's rules apply to its episodes), how many visits are authorised, and who
+    who pays (Medicare's rules apply to its episodes), how many visits are authorized, and who
     leads it. Diagnoses are ``EpisodeDiagnosis`` rows, the first being the primary one."""
 
     __tablename__ = "episodes_of_care"

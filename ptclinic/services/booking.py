@@ -226,7 +226,7 @@ def _warnings(
             if booked > episode.authorized_visits:
                 words.append(
                     f"This would be visit {booked} of the episode, but only "
-                    f"{episode.authorized_visits} are authorised. Ask the payer for more visits "
+                    f"{episode.authorized_visits} are authorized. Ask the payer for more visits "
                     "before the patient comes."
                 )
     return words

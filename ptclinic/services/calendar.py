@@ -65,12 +65,12 @@ class AppointmentView:
         return self.status in ACTIVE
 
     def visit_count_text(self) -> str:
-        """ "visit 7 of 12 authorised", "visit 3", or "" outside an episode."""
+        """ "visit 7 of 12 authorized", "visit 3", or "" outside an episode."""
         if self.visit_number is None:
             return ""
         if self.authorized_visits is None:
             return f"visit {self.visit_number}"
-        return f"visit {self.visit_number} of {self.authorized_visits} authorised"
+        return f"visit {self.visit_number} of {self.authorized_visits} authorized"
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _views(session: Session, query_filter: list[object]) -> list[AppointmentView
     views = []
     for row in session.execute(query):
         a = row[0]
-        first, last, phone, chart, therapist_name, room, label, colour, authorised, number = row[1:]
+        first, last, phone, chart, therapist_name, room, label, colour, authorized, number = row[1:]
         views.append(
             AppointmentView(
                 id=a.id,
@@ -226,7 +226,7 @@ def _views(session: Session, query_filter: list[object]) -> list[AppointmentView
                 series_id=a.series_id,
                 episode_id=a.episode_id,
                 visit_number=number if a.episode_id is not None and a.status in ACTIVE else None,
-                authorized_visits=authorised,
+                authorized_visits=authorized,
             )
         )
     return views

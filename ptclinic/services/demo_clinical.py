@@ -206,9 +206,9 @@ ACTIVITIES = (
 )  # fmt: skip
 PLANS = {
     "mobility": "2x/week for 6 weeks: SI and lumbopelvic mobilisation, hip mobility, gluteal "
-    "and trunk strengthening, home exercise programme. Re-measure ODI, pain and PSFS at week 4.",
+    "and trunk strengthening, home exercise program. Re-measure ODI, pain and PSFS at week 4.",
     "stability": "2x/week for 6-8 weeks: motor control for load transfer (transversus, "
-    "multifidus, gluteals), pelvic belt for lifting, graded loading, home programme. Re-measure "
+    "multifidus, gluteals), pelvic belt for lifting, graded loading, home program. Re-measure "
     "ODI, pain and PSFS at week 4.",
     "calm_load": "2x/week for 2 weeks, then weekly: pain education, positions of ease, gentle "
     "range of motion, then graded loading as irritability settles. Re-measure ODI, pain and "

@@ -397,7 +397,7 @@ class _Builder:
                         "patient_id": episode.patient_id,
                         "primary_therapist_id": clinician_ids[episode.evaluator],
                         "start_date": referred,
-                        "authorized_visits": episode.authorised,
+                        "authorized_visits": episode.authorized,
                         "status": "closed",  # the ones still open are marked after scheduling
                         "created_at": min(created - timedelta(days=2), self.now),
                         "version": 1,

@@ -119,7 +119,7 @@ def extra_clinician(rng: random.Random, role: Role, number: int) -> DemoStaff:
     )
 
 
-# (payer, kind, weight). The kind drives member-ID format and authorised visits.
+# (payer, kind, weight). The kind drives member-ID format and authorized visits.
 _PAYERS_UNDER_65 = (
     ("Blue Cross Blue Shield of Illinois", "commercial", 24),
     ("UnitedHealthcare", "commercial", 15),

@@ -90,7 +90,7 @@ class Episode:
     planned: int  # visits including evaluation and discharge
     per_week: int
     title: str
-    authorised: int | None
+    authorized: int | None
     evaluator: int = 0  # index into the clinicians (a PT: evaluations, re-evaluations, discharge)
     treater: int = 0  # index into the clinicians (PT or PTA: treatment visits)
     id: int = 0
@@ -128,16 +128,16 @@ def plan_episodes(
 def _episode(rng: random.Random, index: int, arrival: int, patient: PatientFacts) -> Episode:
     title = str(rng.choices(_TITLES, weights=[w for _, w in _TITLES])[0][0])
     planned = 1 if rng.random() < 0.1 else max(2, min(30, round(rng.lognormvariate(2.0, 0.5))))
-    authorised = rng.choice(_AUTHORISED[patient.payer_kind])
-    if authorised is not None:
-        planned = min(planned, authorised)
+    authorized = rng.choice(_AUTHORISED[patient.payer_kind])
+    if authorized is not None:
+        planned = min(planned, authorized)
     return Episode(
         patient_index=index,
         arrival=arrival,
         planned=planned,
         per_week=rng.choices((1, 2, 3), weights=(2, 6, 2))[0],
         title=title.format(side=rng.choice(("Right", "Left"))),
-        authorised=authorised,
+        authorized=authorized,
     )
 
 

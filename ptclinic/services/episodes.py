@@ -1,5 +1,5 @@
 """Episodes of care: opening one from the chart, keeping its referral, diagnoses, payer and
-authorised visits current, and closing it.
+authorized visits current, and closing it.
 
 The front desk usually has the referral in hand and a therapist the diagnosis, so both may open
 and edit an episode. Diagnoses come from the shipped list (``services/diagnoses.py``); the first
@@ -219,7 +219,7 @@ def validate_episode(
         payer = data.payer_type
     if data.authorized_visits is not None and not 0 <= data.authorized_visits <= MAX_AUTHORISED:
         errors["authorized_visits"] = (
-            f"Authorised visits must be from 0 to {MAX_AUTHORISED}; leave it empty when the "
+            f"Authorized visits must be from 0 to {MAX_AUTHORISED}; leave it empty when the "
             "payer sets no limit."
         )
     codes: list[str] = []

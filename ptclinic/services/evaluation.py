@@ -166,7 +166,9 @@ class Proposal:
                 # A tie: say so with both sides, rather than ask for findings already there.
                 return (
                     "No classification suggested: the findings point both ways (stiffness: "
-                    + "; ".join(stiff) + "; poor control: " + "; ".join(unstable)
+                    + "; ".join(stiff)
+                    + "; poor control: "
+                    + "; ".join(unstable)
                     + "). Choose with a rationale."
                 )
             return (
@@ -272,7 +274,7 @@ def interpret(content: Mapping[str, object], *, age: int) -> Interpretation:
     lumbar = ""
     if recorded(content, "lumbar_hip", "repeated_movements") == "centralises":
         lumbar = (
-            "⚠ Symptoms centralise with repeated movements: a lumbar source is more likely; "
+            "⚠ Symptoms centralize with repeated movements: a lumbar source is more likely; "
             "SI joint dysfunction is a diagnosis of exclusion."
         )
     return Interpretation(

@@ -251,11 +251,11 @@ FORM: tuple[Section, ...] = (
             _c(
                 "repeated_movements",
                 "Repeated movements",
-                ("centralises", "Centralises"),
-                ("peripheralises", "Peripheralises"),
+                ("centralises", "Centralizes"),
+                ("peripheralises", "Peripheralizes"),
                 ("no_effect", "No lasting effect"),
                 ("not_tested", "Not tested"),
-                hint="Centralising symptoms point to the lumbar spine, away from the SI joint.",
+                hint="Centralizing symptoms point to the lumbar spine, away from the SI joint.",
             ),
             _n("repeated_detail", "Repeated movements: what was done and what changed"),
             *_sides("slr", "Straight leg raise", Kind.CHOICE, choices=TEST_RESULTS),
@@ -349,7 +349,7 @@ ODI_SECTION_NAMES = (
     "Sleeping",
     "Sex life",
     "Social life",
-    "Travelling",
+    "Traveling",
 )
 
 

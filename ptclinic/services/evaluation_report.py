@@ -448,7 +448,7 @@ def _episode_rows(report: _Report) -> list[tuple[str, list[str]]]:
         rows.append(("Onset", ["  ·  ".join(onset)]))
     payer = episode.payer_label
     if episode.authorized_visits is not None:
-        payer += f"  ·  {episode.authorized_visits} visits authorised"
+        payer += f"  ·  {episode.authorized_visits} visits authorized"
     rows.append(("Payer", [payer]))
     rows.append(
         ("Episode of care", [f"{episode.title}  ·  started {short_date(episode.start_date)}"])

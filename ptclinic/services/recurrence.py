@@ -284,7 +284,7 @@ def _book_visits(
     dry_run: bool,
 ) -> tuple[list[PlannedVisit], list[int]]:
     """Check and insert each planned visit in time order, so each check sees those before it
-    (authorised-visit counts, alternatives that clash with each other). A dry run reports every
+    (authorized-visit counts, alternatives that clash with each other). A dry run reports every
     check and inserts only the bookable ones, for the caller to roll back; a real run refuses
     the first visit that cannot be booked."""
     visits: list[PlannedVisit] = []

@@ -69,12 +69,12 @@ class EpisodeChoice:
     booked_visits: int  # active (scheduled, checked in, completed) visits in the episode
 
     def describe(self) -> str:
-        """ "Low back pain — from 2026-03-02 · 7 of 12 authorised visits booked"."""
+        """ "Low back pain — from 2026-03-02 · 7 of 12 authorized visits booked"."""
         title = self.title or "Episode of care"
         if self.authorized_visits is None:
             count = f"{self.booked_visits} visits booked"
         else:
-            count = f"{self.booked_visits} of {self.authorized_visits} authorised visits booked"
+            count = f"{self.booked_visits} of {self.authorized_visits} authorized visits booked"
         return f"{title} — from {self.start_date:%Y-%m-%d} · {count}"
 
 

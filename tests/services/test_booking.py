@@ -200,14 +200,14 @@ def test_warnings_for_missed_visits_and_authorised_counts(scheduled: Clinic) -> 
     )
     assert check.bookable
     assert any("has missed 2 visits without notice" in w for w in check.warnings)
-    assert not any("authorised" in w for w in check.warnings)  # missed visits do not count
+    assert not any("authorized" in w for w in check.warnings)  # missed visits do not count
     booking.book(
         db, desk, scheduled.request(at(MONDAY + timedelta(days=7), 10), episode=episode_id)
     )
     check = booking.check_booking(
         db, desk, scheduled.request(at(MONDAY + timedelta(days=8), 10), episode=episode_id)
     )
-    assert any("visit 2 of the episode, but only 1 are authorised" in w for w in check.warnings)
+    assert any("visit 2 of the episode, but only 1 are authorized" in w for w in check.warnings)
 
 
 def test_bad_requests_are_refused_in_plain_words(scheduled: Clinic) -> None:

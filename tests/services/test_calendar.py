@@ -36,7 +36,7 @@ def test_a_day_lists_visits_with_names_rooms_and_episode_counts(scheduled: Clini
         "Treatment 1",
         "Follow-up",
     )
-    assert visit.visit_count_text() == "visit 2 of 12 authorised"
+    assert visit.visit_count_text() == "visit 2 of 12 authorized"
     assert visit.colour.startswith("#") and visit.minutes == 45
     assert gone.status == "cancelled" and not gone.active and gone.visit_count_text() == ""
     assert previous not in {a.id for a in span.appointments}

@@ -90,10 +90,10 @@ def _events(clinic: Clinic, action: str) -> list[AuditEvent]:
         )
 
 
-def _episode(clinic: Clinic, authorised: int) -> int:
+def _episode(clinic: Clinic, authorized: int) -> int:
     with clinic.db.session() as session:
         episode = EpisodeOfCare(
-            patient_id=clinic.ortiz, start_date=MONDAY, authorized_visits=authorised, title="SI"
+            patient_id=clinic.ortiz, start_date=MONDAY, authorized_visits=authorized, title="SI"
         )
         session.add(episode)
         session.flush()
@@ -154,7 +154,7 @@ def test_the_sheet_lists_each_therapists_visits_under_the_clinics_header(
         "Ortiz, Maria",
         "Chart 10001",
         "Follow-up",
-        "visit 1 of 12 authorised",
+        "visit 1 of 12 authorized",
         "Treatment 1",
         "(555) 201-3344",
         "Scheduled",

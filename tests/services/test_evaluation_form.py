@@ -141,4 +141,4 @@ def test_any_value_is_either_kept_exactly_or_refused_in_words(
 
 def test_the_oswestry_has_a_name_for_each_of_its_ten_sections() -> None:
     assert len(ODI_SECTION_NAMES) == ODI_SECTIONS == 10
-    assert ODI_SECTION_NAMES[0] == "Pain intensity" and ODI_SECTION_NAMES[-1] == "Travelling"
+    assert ODI_SECTION_NAMES[0] == "Pain intensity" and ODI_SECTION_NAMES[-1] == "Traveling"

@@ -140,7 +140,7 @@ def test_the_preview_counts_authorised_visits_across_the_series(scheduled: Clini
         scheduled.db, scheduled.desk, three_weeks(scheduled, episode_id=episode_id)
     )
     over = [
-        any("only 4 are authorised" in w for w in visit.check.warnings) for visit in preview.visits
+        any("only 4 are authorized" in w for w in visit.check.warnings) for visit in preview.visits
     ]
     assert over == [False, False, False, False, True, True]
     assert "visit 6 of the episode" in " ".join(preview.visits[5].check.warnings)

@@ -94,7 +94,7 @@ def test_open_episodes_newest_first_with_booked_counts(scheduled: Clinic) -> Non
     episodes = schedule_view.open_episodes(db, scheduled.desk, scheduled.ortiz)
     assert [e.title for e in episodes] == ["SI joint", "Neck pain"]
     assert episodes[0].describe() == (
-        f"SI joint — from {MONDAY - timedelta(days=7):%Y-%m-%d} · 1 of 12 authorised visits booked"
+        f"SI joint — from {MONDAY - timedelta(days=7):%Y-%m-%d} · 1 of 12 authorized visits booked"
     )
     assert episodes[1].describe().endswith("· 0 visits booked")
     assert schedule_view.open_episodes(db, scheduled.desk, scheduled.chen)[0].title == "Shoulder"

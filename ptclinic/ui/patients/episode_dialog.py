@@ -186,7 +186,7 @@ class EpisodeDialog(KeepsWorkDialog):
                 ("primary_therapist_id", "Primary t&herapist", self.therapist),
                 ("start_date", "Start &date", self.start_date),
                 ("payer_type", "&Payer", self.payer),
-                ("authorized_visits", "Authorised &visits", self.authorized_visits),
+                ("authorized_visits", "Authorized &visits", self.authorized_visits),
             )),
             ("Referral", (
                 ("referring_physician", "&Referring physician", self.physician),
@@ -269,7 +269,7 @@ class EpisodeDialog(KeepsWorkDialog):
         self.authorized_visits.setObjectName("episodeAuthorised")
         self.authorized_visits.setValidator(QIntValidator(0, 999, self))
         self.authorized_visits.setPlaceholderText("No limit")
-        self.authorized_visits.setToolTip("Visits the payer authorised; leave empty for no limit")
+        self.authorized_visits.setToolTip("Visits the payer authorized; leave empty for no limit")
         self.physician = QLineEdit()
         self.physician.setObjectName("episodePhysician")
         self.physician.setMaxLength(NAME_LENGTH)

@@ -89,7 +89,7 @@ def detail_lines(episode: EpisodeRecord) -> list[str]:
     for number, line in enumerate(episode.diagnoses, start=1):
         primary = " (primary)" if number == 1 else ""
         lines.append(f"{line.code}  {line.description}{primary}")
-    lines.append(f"{episode.payer_label} · authorised visits: {visits_text(episode)}")
+    lines.append(f"{episode.payer_label} · authorized visits: {visits_text(episode)}")
     return lines
 
 
@@ -150,6 +150,7 @@ class EpisodesView(QWidget):
     by "Evaluation…". ``clock`` is "now" for the dialogs (tests fix it)."""
 
     open_evaluation = Signal(int)
+    open_care_plan = Signal(int)
 
     def __init__(
         self,
@@ -201,6 +202,10 @@ class EpisodesView(QWidget):
             "E&valuation…", "The chosen episode's intake evaluation", self.may_evaluate
         )
         self.evaluation_button.clicked.connect(self.evaluate_current)
+        self.care_plan_button = _button(
+            "&Care plan…", "The chosen episode's care plan and home program", self.may_evaluate
+        )
+        self.care_plan_button.clicked.connect(self.plan_current)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 4, 0, 0)
         for button in self._buttons():
@@ -223,7 +228,10 @@ class EpisodesView(QWidget):
         ]  # fmt: skip
 
     def _buttons(self) -> list[QPushButton]:
-        return [self.new_button, self.edit_button, self.close_button, self.evaluation_button]
+        return [
+            self.new_button, self.edit_button, self.close_button, self.evaluation_button,
+            self.care_plan_button,
+        ]  # fmt: skip
 
     # --- public -------------------------------------------------------------------------------
 
@@ -276,6 +284,11 @@ class EpisodesView(QWidget):
             self._open(lambda: CloseEpisodeDialog(
                 self._db, self._actor, episode, self, patient=self._patient, clock=self._clock
             ))  # fmt: skip
+
+    def plan_current(self) -> None:
+        episode = self.current_episode()
+        if episode is not None:
+            self.open_care_plan.emit(episode.id)
 
     def evaluate_current(self) -> None:
         episode = self.current_episode()
@@ -351,6 +364,7 @@ class EpisodesView(QWidget):
         self.edit_button.setEnabled(changeable)
         self.close_button.setEnabled(changeable)
         self.evaluation_button.setEnabled(self.may_evaluate and episode is not None)
+        self.care_plan_button.setEnabled(self.may_evaluate and episode is not None)
 
     def _today(self) -> date:
         return clinic_today(self._db, self._clock())

@@ -178,9 +178,11 @@ class PatientsPage(QWidget):
     """``clock`` gives the current moment (tests fix it): the chart's attendance section lists
     today's and later visits apart from past ones, and episodes are dated by it.
 
-    ``open_evaluation(episode id)`` is emitted by the chart's "Evaluation…" button."""
+    ``open_evaluation(episode id)`` and ``open_care_plan(episode id)`` are emitted by the
+    chart's "Evaluation…" and "Care plan…" buttons."""
 
     open_evaluation = Signal(int)
+    open_care_plan = Signal(int)
 
     def __init__(
         self,
@@ -243,6 +245,7 @@ class PatientsPage(QWidget):
         self.attendance = AttendanceView(db, actor, clock=clock)
         self.episodes = EpisodesView(db, actor, clock=clock)
         self.episodes.open_evaluation.connect(self.open_evaluation)
+        self.episodes.open_care_plan.connect(self.open_care_plan)
         self.chart = ChartView(self._may_edit, attendance=self.attendance, episodes=self.episodes)
         new_episode = QShortcut(QKeySequence(NEW_EPISODE_KEY), self)
         new_episode.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -3,7 +3,7 @@
 The booking service decides everything: ``check_booking`` runs a moment after each change and
 its words appear under the form (a clash in red, hours or warnings in amber). Saving checks again:
 a clash is refused; outside the bookable hours an administrator types their username and
-password in the dialog; a warning (missed visits, authorised visits used up) needs a tick to
+password in the dialog; a warning (missed visits, authorized visits used up) needs a tick to
 confirm it was read. Patient search is the registry's own search model.
 
 "Next available…" (F4) opens the picker of free times with the therapist, visit and day on the

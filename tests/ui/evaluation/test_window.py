@@ -159,7 +159,7 @@ def test_red_flags_and_a_centralising_picture_show_as_warnings(
         if label.objectName() == "interpretationWarning"
     ]
     assert warnings[0] == "⚠ Red flags: Cauda equina signs."
-    assert warnings[1].startswith("⚠ Symptoms centralise with repeated movements")
+    assert warnings[1].startswith("⚠ Symptoms centralize with repeated movements")
     assert window.section_list.item(1).text().endswith("⚠")
     assert window.form.content()["red_flags"] == {
         "cauda_equina": {"present": True, "action": "Sent to the emergency department"}

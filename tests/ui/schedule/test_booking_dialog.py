@@ -69,12 +69,12 @@ def _choose(qtbot: QtBot, dialog: BookingDialog, text: str) -> None:
     dialog.run_check()
 
 
-def _episode(clinic: Clinic, authorised: int | None, title: str = "SI joint") -> int:
+def _episode(clinic: Clinic, authorized: int | None, title: str = "SI joint") -> int:
     with clinic.db.session() as session:
         episode = EpisodeOfCare(
             patient_id=clinic.ortiz,
             start_date=MONDAY - timedelta(days=14),
-            authorized_visits=authorised,
+            authorized_visits=authorized,
             title=title,
         )
         session.add(episode)
@@ -136,7 +136,7 @@ def test_open_episodes_are_offered_newest_first(
     items = [dialog.episode.itemData(i) for i in range(dialog.episode.count())]
     assert items == [newer, older, None]
     assert dialog.episode.currentData() == newer
-    assert "0 of 12 authorised visits booked" in dialog.episode.currentText()
+    assert "0 of 12 authorized visits booked" in dialog.episode.currentText()
     assert dialog.focusWidget() is dialog.episode
 
 
@@ -255,7 +255,7 @@ def test_past_the_authorised_visits_is_a_warning_too(
     dialog = make_dialog(at(MONDAY, 12))
     _choose(qtbot, dialog, "ortiz")
     assert dialog.episode.currentData() == episode
-    assert "visit 2 of the episode, but only 1 are authorised" in dialog.warning_label.text()
+    assert "visit 2 of the episode, but only 1 are authorized" in dialog.warning_label.text()
 
 
 def test_moving_keeps_the_patient_and_changes_time_and_therapist(

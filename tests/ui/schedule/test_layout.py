@@ -197,7 +197,7 @@ def test_status_is_a_sign_and_a_word_never_colour_alone() -> None:
     assert status_mark(late) == ("✗", "✗ Late cancel")
     text = tooltip_html(late, ZONE)
     assert "Ortiz1, Maria" in text and "(555) 201-3344" in text
-    assert "visit 7 of 12 authorised" in text and "Cancelled late: flu" in text
+    assert "visit 7 of 12 authorized" in text and "Cancelled late: flu" in text
     line = detail_text(base, ZONE)
     assert "Mon Dec 7 09:00–09:45" in line and "Chart # 000001" in line
 

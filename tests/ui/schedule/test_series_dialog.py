@@ -355,9 +355,9 @@ def test_the_episode_is_offered_and_a_visit_past_its_authorisation_is_named(
     assert rows[2] == "☑ Mon Dec 14 | 10:00–10:45 | ✓ Free"
     assert rows[3] == (
         "☑ Thu Dec 17 | 10:00–10:45 | ⚠ Free; This would be visit 4 of the episode, but only 3 "
-        "are authorised. Ask the payer for more visits before the patient comes."
+        "are authorized. Ask the payer for more visits before the patient comes."
     )
-    assert "only 3 are authorised" in dialog.warning_label.text()
+    assert "only 3 are authorized" in dialog.warning_label.text()
     qtbot.mouseClick(dialog.read_warning, Qt.MouseButton.LeftButton)
     dialog.save()
     with scheduled.db.session() as session:

@@ -78,7 +78,7 @@ def test_a_new_preview_drops_choices_about_visits_no_longer_in_it() -> None:
 
 
 def test_a_warning_about_many_visits_is_said_once_under_the_list() -> None:
-    own = "This would be visit 3 of the episode, but only 2 are authorised."
+    own = "This would be visit 3 of the episode, but only 2 are authorized."
     plan = SeriesPlan(CHICAGO)
     plan.set_preview(
         _preview(
