@@ -38,8 +38,11 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.errors import DomainError
 from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, can
 from ptclinic.ui.admin.page import AdministrationPage
+from ptclinic.ui.care_plan.handout_print import print_home_program
+from ptclinic.ui.care_plan.window import CarePlanWindow, open_care_plan
 from ptclinic.ui.evaluation.window import EvaluationWindow, open_evaluation
 from ptclinic.ui.events import events
+from ptclinic.ui.exercises.library_page import ExerciseLibraryPage
 from ptclinic.ui.idle_lock import IdleLock
 from ptclinic.ui.patients.page import PatientsPage
 from ptclinic.ui.schedule.page import SchedulePage
@@ -73,13 +76,7 @@ PAGES = (
         "Your caseload, notes to finish and progress reports due arrive in a later release "
         "of PT Clinic.",
     ),
-    PageSpec(
-        "exercises",
-        "Exercise library",
-        "Ctrl+4",
-        lambda a: can(a, Permission.VIEW_CLINICAL),
-        "Browsing exercises and printing home programs arrive in a later release of PT Clinic.",
-    ),
+    PageSpec("exercises", "Exercise library", "Ctrl+4", lambda a: can(a, Permission.VIEW_CLINICAL)),
     PageSpec(
         "admin",
         "Administration",
@@ -186,8 +183,11 @@ class MainWindow(QMainWindow):
             if spec.key == "patients":
                 page = PatientsPage(self._db, self._actor)
                 page.open_evaluation.connect(self.open_evaluation)
+                page.open_care_plan.connect(self.open_care_plan)
             elif spec.key == "admin":
                 page = AdministrationPage(self._db, self._actor)
+            elif spec.key == "exercises":
+                page = ExerciseLibraryPage(self._db, self._actor)
             elif spec.key == "schedule":
                 page = SchedulePage(self._db, self._actor)
                 page.open_chart.connect(self._open_chart)
@@ -296,6 +296,21 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Evaluation", str(exc))
             return None
 
+    def open_care_plan(self, episode_id: int) -> CarePlanWindow | None:
+        """The episode's care plan in its own window (brought forward when already open)."""
+        try:
+            return open_care_plan(
+                self._db,
+                self._actor,
+                episode_id,
+                self,
+                settings=self._settings,
+                print_home_program=print_home_program,
+            )
+        except DomainError as exc:
+            QMessageBox.warning(self, "Care plan", str(exc))
+            return None
+
     def _close_evaluations(self) -> bool:
         """Close every evaluation window (each saves first); False when one asked to stay. When
         the session was ended for this user, save what can be saved and close without asking:
@@ -310,6 +325,9 @@ class MainWindow(QMainWindow):
                 window.deleteLater()
             elif not window.close():
                 return False
+        # Care plans save as they change: nothing to ask, but no chart stays open after logout.
+        for plan_window in self.findChildren(CarePlanWindow):
+            plan_window.close()
         return True
 
     def register_patient(self) -> None:

@@ -1,0 +1,1 @@
+"""The care-plan window: the builder for an episode's plan, and its dialogs."""
