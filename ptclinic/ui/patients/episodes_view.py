@@ -206,11 +206,16 @@ class EpisodesView(QWidget):
             "&Care plan…", "The chosen episode's care plan and home program", self.may_evaluate
         )
         self.care_plan_button.clicked.connect(self.plan_current)
-        buttons = QHBoxLayout()
+        # Two rows, so a laptop's narrow chart pane shows every button: the episode's own
+        # record (new, edit, close), then the clinical work on it (evaluation, care plan).
+        buttons = QVBoxLayout()
         buttons.setContentsMargins(0, 4, 0, 0)
-        for button in self._buttons():
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        for group in (self._buttons()[:3], self._buttons()[3:]):
+            row = QHBoxLayout()
+            for button in group:
+                row.addWidget(button)
+            row.addStretch(1)
+            buttons.addLayout(row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
