@@ -8,7 +8,7 @@ and default dosage) and checks dosages and technique details before they are sav
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,26 +106,29 @@ class Family:
     regression: str
 
 
-def _exercise(code: str) -> exercise_library.Exercise:
+Library = Sequence[exercise_library.Exercise] | None  # None: the shipped exercises only
+
+
+def _exercise(code: str, library: Library = None) -> exercise_library.Exercise:
     try:
-        return exercise_library.exercise(code)
+        return exercise_library.exercise(code, library)
     except (KeyError, NotFound) as exc:
         raise ValidationError({"code": f"There is no exercise {code} in the library."}) from exc
 
 
-def name_of(kind: ItemKind, code: str) -> str:
+def name_of(kind: ItemKind, code: str, library: Library = None) -> str:
     """The exercise's or technique's name, or the code itself if it left the library."""
     try:
         if kind == ItemKind.EXERCISE:
-            return exercise_library.exercise(code).name
+            return exercise_library.exercise(code, library).name
         return techniques.technique(code).name
     except (KeyError, NotFound):
         return code
 
 
-def family(code: str) -> Family:
+def family(code: str, library: Library = None) -> Family:
     try:
-        found = exercise_library.exercise(code)
+        found = exercise_library.exercise(code, library)
     except (KeyError, NotFound):
         return Family("", "")
     return Family(found.progression or "", found.regression or "")
@@ -189,6 +192,7 @@ def new_entry(
     details: Mapping[str, Any] | None = None,
     dosage: Mapping[str, Any] | None = None,
     on_home_program: bool | None = None,
+    library: Library = None,
 ) -> PlanEntry:
     """A plan item made from the library or catalogue: its name, stage and default dosage (or
     ``dosage`` when given), checked."""
@@ -202,8 +206,8 @@ def new_entry(
             raise ValidationError({"text": f"Keep the advice under {EDUCATION_LIMIT} characters."})
         return PlanEntry(kind, "", words, text=words, on_home_program=bool(on_home_program))
     if kind == ItemKind.EXERCISE:
-        found = _exercise(code)
-        if getattr(found, "retired", False):
+        found = _exercise(code, library)
+        if found.retired:
             raise ValidationError({"code": f"{found.name} has been retired from the library."})
         chosen = (
             checked_dosage(dosage) if dosage is not None else dict(dosage_mapping(found.dosage))

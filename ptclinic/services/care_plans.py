@@ -42,9 +42,10 @@ from ptclinic.services import audit, care_plan_catalogue
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.care_goals import GoalInput, validate_goal
-from ptclinic.services.care_plan_catalogue import KIND_LABELS, ProgressCriteria
+from ptclinic.services.care_plan_catalogue import KIND_LABELS, Library, ProgressCriteria
 from ptclinic.services.care_plan_templates import template_for
 from ptclinic.services.clinic import clinic_today
+from ptclinic.services.clinic_exercises import session_library
 from ptclinic.services.dosage import dosage_summary, validate_dosage
 from ptclinic.services.errors import (
     ConflictError,
@@ -89,6 +90,8 @@ class PlanItem:
     criteria: ProgressCriteria | None  # exercises only
     progresses_to: str  # the next exercise's code, "" at the end of its family
     regresses_to: str
+    progresses_to_name: str
+    regresses_to_name: str
     history: tuple[ItemChange, ...]
 
 
@@ -167,18 +170,23 @@ def _details_text(details: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _item(row: CarePlanItem, changes: list[CarePlanItemChange], names: dict[int, str]) -> PlanItem:
+def _item(
+    row: CarePlanItem,
+    changes: list[CarePlanItemChange],
+    names: dict[int, str],
+    library: Library = None,
+) -> PlanItem:
     criteria = None
     following = previous = ""
     if row.kind == ItemKind.EXERCISE:
         criteria = ProgressCriteria.from_mapping(row.details.get("criteria"))
-        family = care_plan_catalogue.family(row.code)
+        family = care_plan_catalogue.family(row.code, library)
         following, previous = family.progression, family.regression
     history = tuple(
         ItemChange(
             c.action,
-            care_plan_catalogue.name_of(ItemKind.EXERCISE, c.from_code),
-            care_plan_catalogue.name_of(ItemKind.EXERCISE, c.to_code),
+            care_plan_catalogue.name_of(ItemKind.EXERCISE, c.from_code, library),
+            care_plan_catalogue.name_of(ItemKind.EXERCISE, c.to_code, library),
             c.reason,
             names.get(c.changed_by_id, ""),
             c.changed_at,
@@ -192,7 +200,7 @@ def _item(row: CarePlanItem, changes: list[CarePlanItemChange], names: dict[int,
         code=row.code,
         name=row.text
         if row.kind == ItemKind.EDUCATION
-        else care_plan_catalogue.name_of(ItemKind(row.kind), row.code),
+        else care_plan_catalogue.name_of(ItemKind(row.kind), row.code, library),
         stage=row.stage,
         dosage=dict(row.dosage),
         details=dict(row.details),
@@ -204,11 +212,18 @@ def _item(row: CarePlanItem, changes: list[CarePlanItemChange], names: dict[int,
         criteria=criteria,
         progresses_to=following,
         regresses_to=previous,
+        progresses_to_name=care_plan_catalogue.name_of(ItemKind.EXERCISE, following, library)
+        if following
+        else "",
+        regresses_to_name=care_plan_catalogue.name_of(ItemKind.EXERCISE, previous, library)
+        if previous
+        else "",
         history=history,
     )
 
 
 def _record(session: Session, plan: CarePlan) -> CarePlanRecord:
+    library = session_library(session)  # shipped and the clinic's own
     episode = session.get(EpisodeOfCare, plan.episode_id)
     assert episode is not None  # a foreign key
     items = list(
@@ -241,7 +256,9 @@ def _record(session: Session, plan: CarePlan) -> CarePlanRecord:
         duration_weeks=plan.duration_weeks,
         start_date=plan.start_date,
         checkpoint_date=episode.start_date + timedelta(weeks=CONSERVATIVE_WEEKS),
-        items=tuple(_item(i, [c for c in changes if c.item_id == i.id], names) for i in items),
+        items=tuple(
+            _item(i, [c for c in changes if c.item_id == i.id], names, library) for i in items
+        ),
         goals=tuple(
             PlanGoal(
                 g.id,
@@ -315,10 +332,6 @@ def first_psfs_activity(db: Database, actor: Actor, episode_id: int) -> str:
     require(actor, Permission.VIEW_CLINICAL)
     with db.session() as session:
         return _evaluation_basis(session, episode_id)[1]
-
-
-def exercise_name(code: str) -> str:
-    return care_plan_catalogue.name_of(ItemKind.EXERCISE, code)
 
 
 def start_plan(
@@ -467,10 +480,11 @@ def add_item(
     """Add an exercise or technique by its code (with its default dosage, or a technique's
     details such as the grade) or a line of education, at the end of the plan."""
     _require_planner(actor)
-    entry = care_plan_catalogue.new_entry(
-        kind, code, text=text, details=details or {}, on_home_program=on_home_program
-    )
     with db.session() as session:
+        entry = care_plan_catalogue.new_entry(
+            kind, code, text=text, details=details or {}, on_home_program=on_home_program,
+            library=session_library(session),
+        )  # fmt: skip
         plan = _plan_for_change(session, plan_id, version)
         items = _live_items(session, plan)
         if entry.code and any(i.kind == entry.kind and i.code == entry.code for i in items):
@@ -495,7 +509,7 @@ def remove_item(
         item = _live_item(session, plan, item_id)
         item.removed_at = utcnow()
         item.on_home_program = False
-        name = _item(item, [], {}).name
+        name = _item(item, [], {}, session_library(session)).name
         return _finish(session, actor, plan, f"removed {name} from the care plan")
 
 
@@ -525,7 +539,7 @@ def set_dosage(
         if item.kind != ItemKind.EXERCISE:
             raise ValidationError({"dosage": "Only exercises have a dosage."})
         item.dosage = care_plan_catalogue.checked_dosage(dosage)
-        name = _item(item, [], {}).name
+        name = _item(item, [], {}, session_library(session)).name
         return _finish(session, actor, plan, f"changed the dosage of {name}")
 
 
@@ -539,7 +553,7 @@ def set_details(
         plan = _plan_for_change(session, plan_id, version)
         item = _live_item(session, plan, item_id)
         item.details = care_plan_catalogue.checked_details(item.kind, item.code, details)
-        name = _item(item, [], {}).name
+        name = _item(item, [], {}, session_library(session)).name
         return _finish(session, actor, plan, f"changed the details of {name}")
 
 
@@ -555,7 +569,7 @@ def set_home_program(
                 {"on_home_program": "Only exercises and advice go on the home program."}
             )
         item.on_home_program = on_home
-        name = _item(item, [], {}).name
+        name = _item(item, [], {}, session_library(session)).name
         where = "on" if on_home else "off"
         return _finish(session, actor, plan, f"put {name} {where} the home program")
 
@@ -582,7 +596,7 @@ def _move(
         item = _live_item(session, plan, item_id)
         if item.kind != ItemKind.EXERCISE:
             raise ValidationError({"item": "Only exercises progress and regress."})
-        current = _item(item, [], {})
+        current = _item(item, [], {}, session_library(session))
         target = current.progresses_to if action == "progress" else current.regresses_to
         if not target:
             raise ConflictError(
@@ -598,7 +612,9 @@ def _move(
                 )
         elif not reason:
             raise ValidationError({"reason": "Say why the exercise steps back."})
-        entry = care_plan_catalogue.new_entry(ItemKind.EXERCISE, target)
+        entry = care_plan_catalogue.new_entry(
+            ItemKind.EXERCISE, target, library=session_library(session)
+        )
         session.add(
             CarePlanItemChange(
                 item_id=item.id, action=action, from_code=item.code, to_code=entry.code,

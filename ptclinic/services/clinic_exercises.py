@@ -237,6 +237,11 @@ def library(db: Database, actor: Actor | None = None) -> tuple[Exercise, ...]:
     return _merged(own.values())
 
 
+def session_library(session: Session) -> tuple[Exercise, ...]:
+    """``library`` inside a unit of work another service already holds."""
+    return _merged(_own(_rows(session)).values())
+
+
 def own_exercise(db: Database, actor: Actor, code: str) -> OwnExercise:
     """The clinic's exercise ``code`` as stored, with its version and who wrote it; ``NotFound``
     for a shipped or unknown code."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -19,11 +20,12 @@ from sqlalchemy import select
 
 from ptclinic.db import Database
 from ptclinic.models import CarePlan, EpisodeOfCare, Patient, Staff
-from ptclinic.services import care_plans, exercise_library
+from ptclinic.services import care_plans, clinic_exercises, exercise_library
 from ptclinic.services.actor import Actor
 from ptclinic.services.clinic import clinic_today, get_clinic
 from ptclinic.services.dosage import validate_dosage
 from ptclinic.services.errors import NotFound
+from ptclinic.services.exercise_library import Exercise
 from ptclinic.services.pdf_style import staff_title
 from ptclinic.services.permissions import Permission, require
 
@@ -85,8 +87,8 @@ class HomeProgram:
     words: HandoutWords
 
 
-def _exercise(item: care_plans.PlanItem) -> HandoutExercise:
-    found = exercise_library.exercise(item.code)
+def _exercise(item: care_plans.PlanItem, library: Sequence[Exercise]) -> HandoutExercise:
+    found = exercise_library.exercise(item.code, library)
     dosage = validate_dosage(item.dosage) if item.dosage else found.dosage
     side = SIDE_WORDS.get(str(item.details.get("side", "")), "")
     return HandoutExercise(
@@ -117,6 +119,7 @@ def home_program(
         name = patient.preferred_name or patient.first_name
         signer = staff_title(therapist.full_name, therapist.credentials)
     clinic = get_clinic(db)
+    library = clinic_exercises.library(db)  # the clinic's own exercises go home too
     home = [item for item in plan.items if item.on_home_program]
     return HomeProgram(
         clinic_name=clinic.name,
@@ -125,7 +128,7 @@ def home_program(
         patient_name=name,
         therapist=signer,
         printed_on=clinic_today(db, now),
-        exercises=tuple(_exercise(i) for i in home if i.kind == "exercise"),
+        exercises=tuple(_exercise(i, library) for i in home if i.kind == "exercise"),
         tips=tuple(i.text for i in home if i.kind == "education"),
         words=handout_words(),
     )

@@ -293,3 +293,23 @@ def test_a_closed_episodes_plan_no_longer_changes(scheduled: Clinic, plan: CareP
     )
     with pytest.raises(ConflictError, match="closed"):
         care_plans.set_frequency(scheduled.db, scheduled.lee, plan.id, plan.version, 1, 4)
+
+
+def test_the_clinics_own_exercise_goes_on_a_plan_and_home(
+    scheduled: Clinic, plan: CarePlanRecord
+) -> None:
+    from ptclinic.services import clinic_exercises, home_program
+
+    mapping = clinic_exercises.copy_of("SB-BRIDGE")
+    mapping["name"] = "Bridge on the clinic's foam roller"
+    own = clinic_exercises.add_exercise(scheduled.db, scheduled.lee, mapping)
+    db, lee = scheduled.db, scheduled.lee
+    plan = care_plans.add_item(db, lee, plan.id, plan.version, "exercise", own.code)
+    added = _item(plan, own.code)
+    assert added.name == "Bridge on the clinic's foam roller" and added.on_home_program
+    program = home_program.home_program(db, lee, plan.episode_id, now=NOW)
+    assert own.code in [e.code for e in program.exercises]
+    clinic_exercises.retire_exercise(db, lee, own.code, clinic_exercises.own_exercise(
+        db, lee, own.code).version)  # fmt: skip
+    with pytest.raises(ValidationError, match="retired"):
+        care_plans.add_item(db, lee, plan.id, plan.version, "exercise", own.code)

@@ -33,14 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from ptclinic.db import Database
-from ptclinic.services import care_plans, episodes
+from ptclinic.services import care_plans, clinic_exercises, episodes
 from ptclinic.services.actor import Actor
 from ptclinic.services.care_plans import CarePlanRecord, PlanItem
 from ptclinic.services.clinic import clinic_today
 from ptclinic.services.day_text import day_text
 from ptclinic.services.errors import DomainError, StaleRecordError, ValidationError
 from ptclinic.services.evaluation_form import CLASSIFICATION_LABELS
-from ptclinic.services.exercise_library import shipped_exercises
 from ptclinic.services.patient_search import patient_summary
 from ptclinic.ui.admin.common import Column, MessageLine, RecordTableModel
 from ptclinic.ui.care_plan.goals_view import GoalDialog, goals_model, status_choices
@@ -434,7 +433,12 @@ class CarePlanWindow(QWidget):
         if self.plan is None or not self.may_plan:
             return
         taken = {i.code for i in self.plan.items if i.kind == "exercise"}
-        picker = ExercisePicker(shipped_exercises(), self.plan.classification, taken, self)
+        try:
+            library = [e for e in clinic_exercises.library(self._db) if not e.retired]
+        except DomainError as exc:
+            self.banner.show_error(str(exc))
+            return
+        picker = ExercisePicker(library, self.plan.classification, taken, self)
         if picker.exec() == QDialog.DialogCode.Accepted and (chosen := picker.chosen()):
             self._simple(care_plans.add_item, "exercise", chosen.code)
             self._select_code(chosen.code)
@@ -503,7 +507,7 @@ class CarePlanWindow(QWidget):
         item = self.current_item()
         if item is None or not item.progresses_to:
             return
-        dialog = ProgressDialog(item, care_plans.exercise_name(item.progresses_to), self)
+        dialog = ProgressDialog(item, item.progresses_to_name, self)
         self._in_dialog(dialog, lambda: self._plan_call(
             care_plans.progress_item, item.id, dialog.check(), dialog.reason.text())())  # fmt: skip
 
@@ -511,7 +515,7 @@ class CarePlanWindow(QWidget):
         item = self.current_item()
         if item is None or not item.regresses_to:
             return
-        dialog = ReasonDialog(item, care_plans.exercise_name(item.regresses_to), self)
+        dialog = ReasonDialog(item, item.regresses_to_name, self)
         self._in_dialog(dialog, lambda: self._plan_call(
             care_plans.regress_item, item.id, dialog.reason.text())())  # fmt: skip
 
@@ -565,9 +569,9 @@ def _item_words(item: PlanItem) -> str:
     if item.kind == "exercise":
         family = []
         if item.regresses_to:
-            family.append(f"steps back to {care_plans.exercise_name(item.regresses_to)}")
+            family.append(f"steps back to {item.regresses_to_name}")
         if item.progresses_to:
-            family.append(f"progresses to {care_plans.exercise_name(item.progresses_to)}")
+            family.append(f"progresses to {item.progresses_to_name}")
         lines.append(f"Stage {item.stage}" + (": " + ", ".join(family) if family else "."))
         if item.criteria and item.progresses_to:
             lines.append(f"Ready to progress when: {item.criteria.words()}.")
