@@ -98,21 +98,36 @@ def _report(summary: DemoSummary) -> None:
 
 
 DEMO_FILE = "demo-clinic.sqlite3"
+KEPT_MARK = "ptclinic-demo.txt"  # says a kept folder holds a demo clinic (published log-ins)
 
 
-def build_demo_clinic(folder: Path) -> tuple[str, list[tuple[str, str, str]]]:
-    """The demo clinic in ``folder``: built fresh, or the one already there (a kept demo folder,
-    ``--demo --data-dir``, opened again after the app stopped). Returns its database URL and the
-    demo log-ins."""
+def is_kept_demo(folder: Path) -> bool:
+    return (folder / KEPT_MARK).exists()
+
+
+def build_demo_clinic(
+    folder: Path, *, kept: bool = False
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """The demo clinic in ``folder``: built fresh, or (``kept``: ``--demo --data-dir``) the one
+    already there, opened again after the app stopped. A kept demo uses the usual database file
+    name, so every command given the same ``--data-dir`` finds it. Returns its database URL and
+    the demo log-ins."""
+    from ptclinic.config import SQLITE_FILE_NAME
     from ptclinic.db import Database
     from ptclinic.services.demo_data import DEMO_LOGINS, generate_demo_data
 
-    path = folder / DEMO_FILE
+    path = folder / (SQLITE_FILE_NAME if kept else DEMO_FILE)
     url = sqlite_url(path)
-    if path.exists():
+    if kept and is_kept_demo(folder) and path.exists():
         print(f"Opening the demo clinic kept in {folder}.", flush=True)
         return url, list(DEMO_LOGINS)
     folder.mkdir(parents=True, exist_ok=True)
+    if kept:
+        (folder / KEPT_MARK).write_text(
+            "This folder holds a PT Clinic demo clinic: made-up patients and published log-ins.\n"
+            "Open it with: ptclinic --demo --data-dir <this folder>\n",
+            encoding="utf-8",
+        )
     db = Database(url)
     try:
         db.upgrade()

@@ -152,12 +152,12 @@ def start_app(args: argparse.Namespace) -> int:
     if args.data_dir:
         # A demo kept between runs: built the first time, opened again after that.
         kept = Path(args.data_dir).expanduser()
-        if kept.exists() and any(kept.iterdir()) and not (kept / demo_commands.DEMO_FILE).exists():
+        if kept.exists() and any(kept.iterdir()) and not demo_commands.is_kept_demo(kept):
             raise CommandError(
                 f"{kept} holds something other than a demo clinic: give --demo an empty or new "
                 "folder, or one it made before."
             )
-        url, logins = demo_commands.build_demo_clinic(kept)
+        url, logins = demo_commands.build_demo_clinic(kept, kept=True)
         return launch_gui(url, kept, demo_logins=logins)
     with tempfile.TemporaryDirectory(prefix="ptclinic-demo-", ignore_cleanup_errors=True) as tmp:
         url, logins = demo_commands.build_demo_clinic(Path(tmp))

@@ -604,7 +604,11 @@ def _move(
                 f"of its family: there is nothing to {action} it to. Add another exercise instead."
             )
         if action == "progress":
-            assert current.criteria is not None
+            assert current.criteria is not None and check is not None
+            if not 0 <= check.pain_during <= 10:
+                raise ValidationError(
+                    {"pain_during": "Say how much it hurt during the exercise, from 0 to 10."}
+                )
             unmet = current.criteria.unmet(check)
             if unmet:
                 raise ValidationError(
@@ -615,6 +619,14 @@ def _move(
         entry = care_plan_catalogue.new_entry(
             ItemKind.EXERCISE, target, library=session_library(session)
         )
+        if check is not None:  # what was seen is kept with the change, not only the verdict
+            seen = (
+                f"pain {check.pain_during}/10 during it, "
+                f"{'a flare' if check.flare_next_day else 'no flare'} the next day, good form "
+                f"for {check.good_form_sessions} session"
+                f"{'' if check.good_form_sessions == 1 else 's'}"
+            )
+            reason = f"{reason} ({seen})" if reason else seen.capitalize()
         session.add(
             CarePlanItemChange(
                 item_id=item.id, action=action, from_code=item.code, to_code=entry.code,

@@ -29,9 +29,10 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from sqlalchemy import select
 
 from ptclinic.db import Database
-from ptclinic.models import EpisodeOfCare
+from ptclinic.models import CarePlan, EpisodeOfCare
 from ptclinic.services import audit
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
@@ -285,9 +286,10 @@ def home_program_pdf(
     pdf = render_home_program(program, large_print=large_print)
     with db.session() as session:
         episode = session.get(EpisodeOfCare, episode_id)
+        plan_id = session.scalar(select(CarePlan.id).where(CarePlan.episode_id == episode_id))
         audit.record(
             session, AuditAction.PRINT, actor=actor, entity_type="care_plan",
-            entity_id=episode_id, patient_id=episode.patient_id if episode else None,
+            entity_id=plan_id, patient_id=episode.patient_id if episode else None,
             summary=f"printed the home exercise program{' in large print' if large_print else ''} "
             f"({channel})",
         )  # fmt: skip

@@ -117,12 +117,16 @@ def test_a_kept_demo_is_built_once_and_opened_again_after_a_crash(
     assert "Opening the demo clinic kept in" in capsys.readouterr().out
     first, second = gui.calls
     assert first["url"] == second["url"] and second["dir"] == kept and kept.exists()
+    # Every command given the same --data-dir finds the kept demo's database.
+    run = make_runner(["--data-dir", str(kept)], tmp_path, monkeypatch, capsys)
+    listed = run("user", "list")
+    assert listed.code == 0 and "therapist" in listed.out
     assert second["logins"] == ["admin", "frontdesk", "therapist", "assistant", "student"]
     other = tmp_path / "papers"
     other.mkdir()
     (other / "notes.txt").write_text("not a clinic")
-    run = make_runner([], tmp_path, monkeypatch, capsys)
-    refused = run("--demo", "--data-dir", str(other))
+    plain = make_runner([], tmp_path, monkeypatch, capsys)
+    refused = plain("--demo", "--data-dir", str(other))
     assert refused.code == 2 and "holds something other than a demo clinic" in refused.err
 
 

@@ -313,3 +313,20 @@ def test_the_clinics_own_exercise_goes_on_a_plan_and_home(
         db, lee, own.code).version)  # fmt: skip
     with pytest.raises(ValidationError, match="retired"):
         care_plans.add_item(db, lee, plan.id, plan.version, "exercise", own.code)
+
+
+def test_progressing_needs_the_pain_entered_and_keeps_what_was_seen(
+    scheduled: Clinic, plan: CarePlanRecord
+) -> None:
+    db, lee = scheduled.db, scheduled.lee
+    bridge = _item(plan, "SB-BRIDGE")
+    unknown = ProgressCheck(pain_during=-1, flare_next_day=False, good_form_sessions=2)
+    with pytest.raises(ValidationError) as raised:
+        care_plans.progress_item(db, lee, plan.id, plan.version, bridge.id, unknown)
+    assert "pain_during" in raised.value.field_errors
+    plan = care_plans.progress_item(db, lee, plan.id, plan.version, bridge.id, READY, "Easy")
+    (change,) = next(i for i in plan.items if i.id == bridge.id).history
+    assert (
+        change.reason
+        == "Easy (pain 2/10 during it, no flare the next day, good form for 2 sessions)"
+    )

@@ -66,6 +66,7 @@ class ItemDialog(QDialog):
         outer.addWidget(self.buttons)
 
     def show_errors(self, error: ValidationError) -> None:
+        self.problem.hide()
         rest = self.errors.show(error)
         self.problem.setText("⚠ " + " ".join(rest))
         self.problem.setVisible(bool(rest))
@@ -134,9 +135,10 @@ class ProgressDialog(ItemDialog):
         wanted.setWordWrap(True)
         wanted.setObjectName("hint")
         self.form.addRow(wanted)
-        self.pain = _spin(0, 10, 0, "/10")
+        # Nothing filled in for the therapist: an OK without looking must not pass the criteria.
+        self.pain = _spin(-1, 10, -1, "/10", special="— not entered")
         self.flare = QCheckBox("It &flared the next day")
-        self.sessions = _spin(0, 10, criteria.good_form_sessions, " sessions")
+        self.sessions = _spin(0, 10, 0, " session(s)")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. Bridges easily with good control")
         for name, label, field in (

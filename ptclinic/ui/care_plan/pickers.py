@@ -71,7 +71,9 @@ class _ListDialog(QDialog):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.installEventFilter(self)
+        self.search.setMinimumWidth(240)
         self.list = QListWidget()
+        self.list.setMinimumWidth(300)  # names whole, not cut to a few letters
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the search box
         self.preview = _detail()
         self.buttons = QDialogButtonBox(
@@ -196,12 +198,21 @@ class TechniquePicker(_ListDialog):
     and confirmed, before it can be added; a graded one asks for the grade, a sided one the
     side. ``chosen()`` is the technique; ``details()`` what the plan item records."""
 
-    def __init__(self, taken: set[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, taken: set[str], classification: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__("Add a technique", parent)
+        # A stability plan starts gentle (grades I-II, as the catalogue's precautions say); a
+        # stiff joint at grade III.
+        self._usual_grade = "II" if classification == "stability" else "III"
         everything: list[Technique] = [*manual_techniques(), *muscle_energy_techniques()]
         self._techniques = [t for t in everything if t.code not in taken]
         self.search.setPlaceholderText("Name or target, e.g. SI joint, piriformis, upslip")
         self.grade = QComboBox()
+        self.grade.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.grade.setMinimumContentsLength(24)
         self.side = QComboBox()
         for label, value in (("Not stated", ""), ("Left", "left"), ("Right", "right"),
                              ("Both", "both")):  # fmt: skip
@@ -284,8 +295,9 @@ class TechniquePicker(_ListDialog):
         meanings = grade_meanings()
         for grade in grades:
             self.grade.addItem(f"Grade {grade}: {meanings[grade]}", grade)
-        if len(grades) > 2:
-            self.grade.setCurrentIndex(2)  # grade III: the usual start for a stiff joint
+        usual = self.grade.findData(self._usual_grade)
+        if usual >= 0:
+            self.grade.setCurrentIndex(usual)
         self.grade.setEnabled(bool(grades))
         self.preview.setText(
             f"<b>{escape(technique.name)}</b>{body}"

@@ -232,7 +232,7 @@ class CarePlanWindow(QWidget):
         )
         self.home_button = _button("&Home program", "Tick or untick (Space)", self.toggle_home)
         self.dose_button = _button("&Dose…", "Sets, repetitions, hold (Ctrl+D)", self.dose)
-        self.progress_button = _button("Pro&gress…", "Move on to the next exercise", self.progress)
+        self.progress_button = _button("Pr&ogress…", "Move on to the next exercise", self.progress)
         self.regress_button = _button("Step &back…", "Back to the easier exercise", self.regress)
         self.criteria_button = _button("&Criteria…", "When it may progress", self.criteria)
         self.up_button = _button("↑", "Move up (Ctrl+Up)", lambda: self.move_item(-1))
@@ -447,7 +447,7 @@ class CarePlanWindow(QWidget):
         if self.plan is None or not self.may_plan:
             return
         taken = {i.code for i in self.plan.items if i.kind in ("manual", "met")}
-        picker = TechniquePicker(taken, self)
+        picker = TechniquePicker(taken, self.plan.classification, self)
         if picker.exec() == QDialog.DialogCode.Accepted and (chosen := picker.chosen()):
             kind = "met" if chosen.code.startswith("MET") else "manual"
             self._simple(care_plans.add_item, kind, chosen.code, details=picker.details())

@@ -121,7 +121,7 @@ def test_adding_from_the_pickers(
     _answers(monkeypatch, TechniquePicker, [pick_mobilisation])
     window.add_technique()
     added = next(i for i in window.plan.items if i.code == "MT-MOB-SIJ")  # type: ignore[union-attr]
-    assert added.details.get("grade") == "III"
+    assert added.details.get("grade") == "II"  # a stability plan starts gentle
 
 
 def test_progressing_explains_what_is_not_met_then_moves_on(
