@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptclinic.services.errors import ValidationError
+from ptclinic.ui.unsaved import KeepsWorkDialog
 
 
 class FieldErrors:
@@ -81,6 +82,9 @@ class FieldErrors:
     def message(self, name: str) -> str:
         label = self._labels[name]
         return label.text() if label.isVisible() or label.text() else ""
+
+    def has(self, name: str) -> bool:
+        return name in self._fields
 
 
 TITLE_BAR = 40  # what a window's frame takes from the screen's height, before it is shown
@@ -153,3 +157,51 @@ def fit_height(dialog: QDialog, form: FormScroll, *, grow_only: bool) -> None:
         return
     width = dialog.width() if dialog.isVisible() else max(hint.width(), dialog.minimumWidth())
     dialog.resize(width, wanted)
+
+
+class FormsDialog(KeepsWorkDialog):
+    """A dialog of one or more ``FieldErrors`` forms (``_forms``) in a ``FormScroll``
+    (``form_scroll``) with a ``form_error`` line for what no field names: each message of a
+    ValidationError goes beside its field, the rest to that line, and the dialog grows to show
+    them. Subclasses build those three and say how to save (``KeepsWorkDialog``)."""
+
+    unsaved_title = "Unsaved changes"
+    _forms: list[FieldErrors]
+    form_error: QLabel
+    form_scroll: FormScroll
+
+    def field_error(self, name: str) -> str:
+        """The message shown beside field ``name`` (empty when there is none)."""
+        for errors in self._forms:
+            if errors.has(name):
+                return errors.message(name)
+        raise KeyError(name)
+
+    def error_text(self) -> str:
+        return self.form_error.text() if not self.form_error.isHidden() else ""
+
+    def _clear_errors(self) -> None:
+        self.form_error.hide()
+        for errors in self._forms:
+            errors.clear()
+
+    def _show_field_errors(self, error: ValidationError) -> None:
+        # Last form first, so that focus ends on the first problem in reading order.
+        for errors in reversed(self._forms):
+            errors.show(error)
+        unplaced = [
+            message
+            for name, message in error.field_errors.items()
+            if not any(errors.has(name) for errors in self._forms)
+        ]
+        if unplaced:
+            self._show_error(" ".join(unplaced))
+        self._fit_height()
+
+    def _show_error(self, message: str) -> None:
+        self.form_error.setText("⚠ " + message)
+        self.form_error.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        fit_height(self, self.form_scroll, grow_only=self.isVisible())

@@ -50,8 +50,7 @@ from ptclinic.services.exercise_library import (
     Exercise,
 )
 from ptclinic.ui.events import events
-from ptclinic.ui.forms import FieldErrors, FormScroll, fit_height
-from ptclinic.ui.unsaved import KeepsWorkDialog
+from ptclinic.ui.forms import FieldErrors, FormScroll, FormsDialog, fit_height
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ def _lines(value: object) -> str:
     return str(value or "")
 
 
-class ExerciseDialog(KeepsWorkDialog):
+class ExerciseDialog(FormsDialog):
     """``ExerciseDialog(db, actor, library)`` writes a new exercise; ``start`` fills it first
     (e.g. ``copy_of`` a shipped one); ``own`` (from ``own_exercise``) edits that one at its
     version. After a save ``saved()`` is the exercise as stored and
@@ -386,8 +385,6 @@ class ExerciseDialog(KeepsWorkDialog):
             "verb": self.verb.text(),
         }
 
-    unsaved_title = "Unsaved changes"
-
     def is_dirty(self) -> bool:
         return self._saved is None and self.values() != self._initial
 
@@ -403,18 +400,6 @@ class ExerciseDialog(KeepsWorkDialog):
         """The exercise as stored, once saved; otherwise None."""
         return self._saved
 
-    def field_error(self, name: str) -> str:
-        """The message shown beside field ``name`` (empty when there is none)."""
-        for errors in self._forms:
-            try:
-                return errors.message(name)
-            except KeyError:
-                continue
-        raise KeyError(name)
-
-    def error_text(self) -> str:
-        return self.form_error.text() if not self.form_error.isHidden() else ""
-
     def notice_text(self) -> str:
         return self.notice.text() if not self.notice.isHidden() else ""
 
@@ -422,9 +407,7 @@ class ExerciseDialog(KeepsWorkDialog):
 
     def save(self) -> None:
         values = self.values()
-        self.form_error.hide()
-        for errors in self._forms:
-            errors.clear()
+        self._clear_errors()
         try:
             warnings = wording_warnings(values)
             if warnings and values != self._warned:
@@ -466,27 +449,4 @@ class ExerciseDialog(KeepsWorkDialog):
 
     def _show_field_errors(self, error: ValidationError) -> None:
         self.notice.hide()
-        # Last form first, so that focus ends on the first problem in reading order.
-        unplaced: list[str] = []
-        for errors in reversed(self._forms):
-            errors.show(error)
-        placed: set[str] = set()
-        for errors in self._forms:
-            placed.update(name for name in error.field_errors if self._has_field(errors, name))
-        unplaced = [m for name, m in error.field_errors.items() if name not in placed]
-        if unplaced:
-            self._show_error(" ".join(unplaced))
-        fit_height(self, self.form_scroll, grow_only=True)
-
-    @staticmethod
-    def _has_field(errors: FieldErrors, name: str) -> bool:
-        try:
-            errors.message(name)
-        except KeyError:
-            return False
-        return True
-
-    def _show_error(self, message: str) -> None:
-        self.form_error.setText("⚠ " + message)
-        self.form_error.show()
-        fit_height(self, self.form_scroll, grow_only=True)
+        super()._show_field_errors(error)

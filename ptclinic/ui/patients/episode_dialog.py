@@ -53,10 +53,9 @@ from ptclinic.ui.date_field import NO_DATE as NO_DATE  # importable from here, a
 from ptclinic.ui.date_field import NO_DATE_TEXT as NO_DATE_TEXT
 from ptclinic.ui.date_field import OptionalDateField as OptionalDateField
 from ptclinic.ui.events import events
-from ptclinic.ui.forms import FieldErrors, FormScroll, fit_height
+from ptclinic.ui.forms import FieldErrors, FormScroll, FormsDialog
 from ptclinic.ui.patients.diagnosis_picker import DiagnosisPicker, listed_diagnosis
 from ptclinic.ui.patients.search_model import format_date
-from ptclinic.ui.unsaved import KeepsWorkDialog
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +122,7 @@ def identity_header(patient: PatientRecord | PatientSummary, detail: str = "") -
     return header
 
 
-class EpisodeDialog(KeepsWorkDialog):
+class EpisodeDialog(FormsDialog):
     """``EpisodeDialog(db, actor, patient)`` opens a new episode; with ``episode`` it edits it.
 
     ``patient`` is the chart's ``PatientRecord`` or a patient id (a new episode then reads the
@@ -378,8 +377,6 @@ class EpisodeDialog(KeepsWorkDialog):
     def _snapshot(self) -> EpisodeInput:
         return self._input()
 
-    unsaved_title = "Unsaved changes"
-
     def is_dirty(self) -> bool:
         return self._saved is None and self._snapshot() != self._initial
 
@@ -395,25 +392,11 @@ class EpisodeDialog(KeepsWorkDialog):
         """The episode as saved, once the dialog has been accepted; otherwise None."""
         return self._saved
 
-    def field_error(self, name: str) -> str:
-        """The message shown beside field ``name`` (empty when there is none)."""
-        for errors in self._forms:
-            try:
-                return errors.message(name)
-            except KeyError:
-                continue
-        raise KeyError(name)
-
-    def error_text(self) -> str:
-        return self.form_error.text() if not self.form_error.isHidden() else ""
-
     # --- saving -------------------------------------------------------------------------------
 
     def save(self) -> None:
         data = self._input()
-        self.form_error.hide()
-        for errors in self._forms:
-            errors.clear()
+        self._clear_errors()
         try:
             if self._episode is None:
                 saved = open_episode(
@@ -437,24 +420,6 @@ class EpisodeDialog(KeepsWorkDialog):
         self._saved = saved
         events().data_changed.emit("episode", [saved.id])
         self.accept()
-
-    def _show_field_errors(self, error: ValidationError) -> None:
-        # Last form first, so that focus ends on the first problem in reading order.
-        for errors in reversed(self._forms):
-            errors.show(error)
-        placed = set(EpisodeInput.__dataclass_fields__)
-        unplaced = [m for name, m in error.field_errors.items() if name not in placed]
-        if unplaced:
-            self._show_error(" ".join(unplaced))
-        self._fit_height()
-
-    def _show_error(self, message: str) -> None:
-        self.form_error.setText("⚠ " + message)
-        self.form_error.show()
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        fit_height(self, self.form_scroll, grow_only=self.isVisible())
 
     # --- closing ------------------------------------------------------------------------------
 

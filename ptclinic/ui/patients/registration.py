@@ -38,8 +38,7 @@ from ptclinic.services.patients import (
     update_patient,
 )
 from ptclinic.ui.events import events
-from ptclinic.ui.forms import FieldErrors
-from ptclinic.ui.unsaved import KeepsWorkDialog
+from ptclinic.ui.forms import FieldErrors, FormsDialog
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +85,7 @@ def _label(object_name: str, text: str = "", *, hidden: bool = False) -> QLabel:
     return label
 
 
-class PatientDialog(KeepsWorkDialog):
+class PatientDialog(FormsDialog):
     """``PatientDialog(db, actor)`` registers; ``PatientDialog(db, actor, record)`` edits.
 
     Emits ``events().data_changed("patient", [id])`` and accepts after a successful save;
@@ -136,12 +135,12 @@ class PatientDialog(KeepsWorkDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(36)
         grid.setVerticalSpacing(6)
-        self._sections: list[FieldErrors] = []
+        self._forms: list[FieldErrors] = []
         captions: list[QLabel] = []
         for number, (title, names) in enumerate(SECTIONS):
             form, errors, labels = self._section(title, names)
             grid.addLayout(form, number // 2, number % 2, Qt.AlignmentFlag.AlignTop)
-            self._sections.append(errors)
+            self._forms.append(errors)
             captions += labels
         # One label width for every section, so fields line up down each column.
         width = max(label.sizeHint().width() for label in captions)
@@ -264,8 +263,6 @@ class PatientDialog(KeepsWorkDialog):
         values["preferred_language"] = self.language.currentText()
         return values
 
-    unsaved_title = "Unsaved changes"
-
     def is_dirty(self) -> bool:
         return self._saved is None and self._snapshot() != self._initial
 
@@ -290,15 +287,6 @@ class PatientDialog(KeepsWorkDialog):
         )
         return data, bool(dob_text) and dob is None
 
-    def field_error(self, name: str) -> str:
-        """The message shown under field ``name`` (empty when there is none)."""
-        for errors in self._sections:
-            try:
-                return errors.message(name)
-            except KeyError:
-                continue
-        raise KeyError(name)
-
     def is_new(self) -> bool:
         """Whether this dialog registers a new patient (rather than editing one)."""
         return self._original is None
@@ -311,9 +299,7 @@ class PatientDialog(KeepsWorkDialog):
 
     def _save(self) -> None:
         data, unreadable_date = self._input()
-        self.form_error.hide()
-        for errors in self._sections:
-            errors.clear()
+        self._clear_errors()
         try:
             if self._original is None:
                 saved = register_patient(
@@ -342,21 +328,6 @@ class PatientDialog(KeepsWorkDialog):
         self._saved = saved
         events().data_changed.emit("patient", [saved.id])
         self.accept()
-
-    def _show_field_errors(self, error: ValidationError) -> None:
-        # Last section first, so that focus ends on the first problem in reading order.
-        for errors in reversed(self._sections):
-            errors.show(error)
-        placed = set(self.line_edits) | {"sex", "preferred_language"}
-        unplaced = [m for name, m in error.field_errors.items() if name not in placed]
-        if unplaced:
-            self._show_error(" ".join(unplaced))
-        self._fit_height()
-
-    def _show_error(self, message: str) -> None:
-        self.form_error.setText("⚠ " + message)
-        self.form_error.show()
-        self._fit_height()
 
     def _fit_height(self) -> None:
         """Grow to fit messages that wrap: a window's minimum size ignores height-for-width."""
