@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,12 +51,11 @@ from ptclinic.ui.care_plan.item_dialogs import (
     ReasonDialog,
 )
 from ptclinic.ui.care_plan.pickers import AdviceDialog, ExercisePicker, TechniquePicker
+from ptclinic.ui.episode_windows import EpisodeWindow, OneWindowPerEpisode
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.episode_dialog import identity_header
-from ptclinic.ui.window_size import remember_size, restore_size
 
 log = logging.getLogger(__name__)
-GEOMETRY_KEY = "care_plan_window/geometry"
 
 ITEM_COLUMNS: tuple[Column[PlanItem], ...] = (
     Column("Home", lambda i: "✓ Home" if i.on_home_program else ""),
@@ -96,12 +95,10 @@ def _table(model: RecordTableModel[object]) -> QTableView:
     return view
 
 
-class CarePlanWindow(QWidget):
+class CarePlanWindow(EpisodeWindow):
     """The care plan of ``episode_id`` (the start panel when there is none yet). The
     constructor reads through the services and raises their ``DomainError``: show
     ``str(error)``. ``print_home_program`` is called with the plan to print the handout."""
-
-    closed = Signal()
 
     def __init__(
         self,
@@ -587,7 +584,7 @@ def _item_words(item: PlanItem) -> str:
     return "\n".join(lines)
 
 
-_open: dict[tuple[str, int], CarePlanWindow] = {}
+_windows: OneWindowPerEpisode[CarePlanWindow] = OneWindowPerEpisode("care_plan_window/geometry")
 
 
 def open_care_plan(
@@ -601,16 +598,11 @@ def open_care_plan(
 ) -> CarePlanWindow:
     """Show the episode's care-plan window, bringing an open one forward (raises the services'
     ``DomainError`` like ``CarePlanWindow``)."""
-    key = (db.url, episode_id)
-    window = _open.get(key)
-    if window is not None and window.isVisible():
-        window.raise_()
-        window.activateWindow()
-        return window
-    window = CarePlanWindow(db, actor, episode_id, parent, print_home_program=print_home_program)
-    _open[key] = window
-    window.closed.connect(lambda: _open.pop(key, None))
-    window.closed.connect(lambda: remember_size(window, settings, GEOMETRY_KEY))
-    restore_size(window, settings, GEOMETRY_KEY)
-    window.show()
-    return window
+    return _windows.show(
+        db.url,
+        episode_id,
+        lambda: CarePlanWindow(
+            db, actor, episode_id, parent, print_home_program=print_home_program
+        ),
+        settings,
+    )

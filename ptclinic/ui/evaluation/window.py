@@ -54,6 +54,7 @@ from ptclinic.services.patient_fields import age_on
 from ptclinic.services.patient_search import patient_summary
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.common import MessageLine
+from ptclinic.ui.episode_windows import EpisodeWindow, OneWindowPerEpisode
 from ptclinic.ui.evaluation.addenda_view import AddendaView, signature_text
 from ptclinic.ui.evaluation.autosave import OFFLINE, SAVE_DELAY_MS, Autosaver, Runner, SaveState
 from ptclinic.ui.evaluation.interpretation_panel import InterpretationPanel
@@ -65,7 +66,6 @@ from ptclinic.ui.events import events
 from ptclinic.ui.patients.search_model import format_date, format_dob
 from ptclinic.ui.printing.pdf_preview import PdfPreviewDialog
 from ptclinic.ui.tasks import run_task
-from ptclinic.ui.window_size import remember_size, restore_size
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class Banner(MessageLine):
         self._show("formNotice", text)
 
 
-class EvaluationWindow(QWidget):
+class EvaluationWindow(EpisodeWindow):
     """The evaluation of ``episode_id``, started for ``actor`` if there is none yet.
 
     The constructor reads through the services and raises their ``DomainError`` (no permission,
@@ -105,7 +105,6 @@ class EvaluationWindow(QWidget):
     fires after the window closed; ``record`` is the evaluation as last saved or signed.
     """
 
-    closed = Signal()
     signed = Signal(object)  # EvaluationRecord, after signing or co-signing
 
     def __init__(
@@ -612,9 +611,10 @@ class EvaluationWindow(QWidget):
         self.closed.emit()
 
 
-GEOMETRY_KEY = "evaluation_window/geometry"
-WIDE = QSize(1600, 900)  # the whole of a laptop's screen: the form, the sections and the panel
-_open: dict[tuple[str, int], EvaluationWindow] = {}
+# The whole of a laptop's screen: the form, the sections and the panel.
+_windows: OneWindowPerEpisode[EvaluationWindow] = OneWindowPerEpisode(
+    "evaluation_window/geometry", QSize(1600, 900)
+)
 
 
 def open_evaluation(
@@ -629,21 +629,14 @@ def open_evaluation(
     """Show the episode's evaluation window, bringing an open one forward rather than opening a
     second (raises the services' ``DomainError`` like ``EvaluationWindow``). The window opens
     at the size and place last used, kept in ``settings``."""
-    key = (db.url, episode_id)
-    window = _open.get(key)
-    if window is not None and window.isVisible():
-        window.raise_()
-        window.activateWindow()
-        return window
-    window = EvaluationWindow(db, actor, episode_id, parent, journal_folder=journal_folder)
-    _open[key] = window
-    window.closed.connect(lambda: _open.pop(key, None))
-    window.closed.connect(lambda: remember_size(window, settings, GEOMETRY_KEY))
-    restore_size(window, settings, GEOMETRY_KEY, preferred=WIDE)
-    window.show()
-    return window
+    return _windows.show(
+        db.url,
+        episode_id,
+        lambda: EvaluationWindow(db, actor, episode_id, parent, journal_folder=journal_folder),
+        settings,
+    )
 
 
 def open_windows() -> list[EvaluationWindow]:
     """The evaluation windows open now (the main window asks them before quitting)."""
-    return [window for window in _open.values() if window.isVisible()]
+    return _windows.visible()
