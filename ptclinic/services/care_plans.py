@@ -35,7 +35,6 @@ from ptclinic.models import (
     EvaluationStatus,
     GoalStatus,
     ItemKind,
-    Staff,
 )
 from ptclinic.models.base import utcnow
 from ptclinic.services import audit, care_plan_catalogue
@@ -57,6 +56,7 @@ from ptclinic.services.errors import (
 from ptclinic.services.evaluation import CONSERVATIVE_WEEKS
 from ptclinic.services.evaluation_form import CLASSIFICATION_LABELS
 from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
+from ptclinic.services.staff import full_names
 from ptclinic.services.text import clean_line
 
 NOTE_LIMIT = 1000
@@ -159,11 +159,6 @@ def _require_planner(actor: Actor) -> None:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    rows = session.execute(select(Staff.id, Staff.full_name).where(Staff.id.in_(ids)))
-    return {staff_id: name for staff_id, name in rows}
-
-
 def _details_text(details: Mapping[str, Any]) -> str:
     parts = [f"Grade {details['grade']}"] if details.get("grade") else []
     parts += [str(details[key]) for key in ("side", "note") if details.get(key)]
@@ -245,7 +240,7 @@ def _record(session: Session, plan: CarePlan) -> CarePlanRecord:
         .where(CarePlanGoal.plan_id == plan.id)
         .order_by(CarePlanGoal.term.desc(), CarePlanGoal.position, CarePlanGoal.id)
     )
-    names = _names(session, {plan.therapist_id} | {c.changed_by_id for c in changes})
+    names = full_names(session, [plan.therapist_id, *(c.changed_by_id for c in changes)])
     return CarePlanRecord(
         id=plan.id,
         episode_id=plan.episode_id,
@@ -407,7 +402,7 @@ def _plan_for_change(session: Session, plan_id: int, version: int) -> CarePlan:
     if plan is None:
         raise NotFound("That care plan does not exist.")
     if plan.version != version:
-        who = _names(session, {plan.updated_by_id or 0}).get(plan.updated_by_id or 0, "someone")
+        who = full_names(session, [plan.updated_by_id]).get(plan.updated_by_id or 0, "someone")
         raise StaleRecordError(
             f"{who} changed this care plan since you opened it, so nothing was saved. "
             "Look at the plan as it is now and make your change again."

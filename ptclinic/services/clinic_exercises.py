@@ -58,6 +58,7 @@ from ptclinic.services.exercise_library import (
     validate_exercise,
 )
 from ptclinic.services.permissions import Permission, can
+from ptclinic.services.staff import full_names
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +254,7 @@ def own_exercise(db: Database, actor: Actor, code: str) -> OwnExercise:
         if row is None or found is None:
             raise NotFound(f"The clinic has no exercise of its own with the code “{code}”.")
         ids = {row.created_by_id, row.updated_by_id or row.created_by_id}
-        rows = session.execute(select(Staff.id, Staff.full_name).where(Staff.id.in_(ids)))
-        names = {staff_id: name for staff_id, name in rows}
+        names = full_names(session, ids)
         return OwnExercise(
             exercise=found,
             version=row.version,

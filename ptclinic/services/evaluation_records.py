@@ -61,6 +61,7 @@ from ptclinic.services.evaluation_form import (
 )
 from ptclinic.services.patient_fields import age_on
 from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
+from ptclinic.services.staff import full_names
 from ptclinic.services.text import clean_line, has_control_characters
 
 DRAFT_AUDIT_EVERY = timedelta(minutes=15)
@@ -104,14 +105,6 @@ class EvaluationRecord:
         return CLASSIFICATION_LABELS.get(self.classification or "", "")
 
 
-def _names(session: Session, *ids: int | None) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(Staff.id, Staff.full_name).where(Staff.id.in_(wanted)))
-    return {staff_id: name for staff_id, name in rows}
-
-
 def _record(session: Session, row: Evaluation) -> EvaluationRecord:
     addenda = session.execute(
         select(EvaluationAddendum.created_at, EvaluationAddendum.text, Staff.full_name)
@@ -119,7 +112,7 @@ def _record(session: Session, row: Evaluation) -> EvaluationRecord:
         .where(EvaluationAddendum.evaluation_id == row.id)
         .order_by(EvaluationAddendum.id)
     ).all()
-    names = _names(session, row.therapist_id, row.signed_by_id, row.cosigned_by_id)
+    names = full_names(session, (row.therapist_id, row.signed_by_id, row.cosigned_by_id))
     patient_id = session.scalar(
         select(EpisodeOfCare.patient_id).where(EpisodeOfCare.id == row.episode_id)
     )

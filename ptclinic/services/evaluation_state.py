@@ -9,12 +9,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ptclinic.db import Database
-from ptclinic.models import Evaluation, EvaluationAddendum, EvaluationStatus, Staff
+from ptclinic.models import Evaluation, EvaluationAddendum, EvaluationStatus
 from ptclinic.services.actor import Actor
 from ptclinic.services.clinic import clinic_zone
 from ptclinic.services.day_text import day_text
 from ptclinic.services.evaluation_form import CLASSIFICATION_LABELS
 from ptclinic.services.permissions import Permission, require
+from ptclinic.services.staff import full_names
 
 NOT_STARTED = "Evaluation not started."
 
@@ -31,13 +32,7 @@ def evaluation_state(db: Database, actor: Actor, episode_id: int) -> str:
         row = session.scalar(select(Evaluation).where(Evaluation.episode_id == episode_id))
         if row is None:
             return NOT_STARTED
-        wanted = {row.therapist_id, row.signed_by_id or 0}
-        names = {
-            staff_id: name
-            for staff_id, name in session.execute(
-                select(Staff.id, Staff.full_name).where(Staff.id.in_(wanted))
-            )
-        }
+        names = full_names(session, (row.therapist_id, row.signed_by_id))
         addenda = session.scalar(
             select(func.count()).where(EvaluationAddendum.evaluation_id == row.id)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -333,3 +333,13 @@ def update_details(
     return _change(
         db, actor, username, "name, credentials and NPI updated", apply, unchanged=unchanged
     )
+
+
+def full_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Staff ids to full names, for records that say who did what (None and unknown ids are
+    left out), in one query within the caller's unit of work."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Staff.id, Staff.full_name).where(Staff.id.in_(wanted)))
+    return {staff_id: name for staff_id, name in rows}
