@@ -88,7 +88,7 @@ def heading(title: str) -> Table:
     return band
 
 
-def _opening(title: str) -> list[Any]:
+def section_opening(title: str) -> list[Any]:
     """A section's start: on a new page unless the heading and a few lines fit here."""
     return [CondPageBreak(1.1 * inch), Spacer(1, 8), heading(title), Spacer(1, 3)]
 
@@ -116,7 +116,9 @@ def rows_table(rows: Sequence[tuple[str | Paragraph, str]], *, shaded: bool = Fa
     return table
 
 
-def _grid(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
+def grid_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]
+) -> Table:
     """A small table with a column header, striped rows."""
     data = [[Paragraph(markup(title).upper(), COLUMN) for title in header], *rows]
     table = Table(data, colWidths=list(widths), repeatRows=1)
@@ -213,7 +215,7 @@ def _red_flags(content: Mapping[str, Any]) -> list[Any]:
         rows.append(("Screened negative", markup(", ".join(absent))))
     if missing:
         rows.append(("Not answered", markup(", ".join(missing))))
-    return [*_opening(SECTIONS["red_flags"].title), rows_table(rows)]
+    return [*section_opening(SECTIONS["red_flags"].title), rows_table(rows)]
 
 
 def _palpation(values: Mapping[str, Any]) -> list[Any]:
@@ -229,10 +231,10 @@ def _palpation(values: Mapping[str, Any]) -> list[Any]:
         for key, site in PALPATION_SITES
         if values.get(f"{key}_left") is not None or values.get(f"{key}_right") is not None
     ]
-    story = _opening(SECTIONS["palpation"].title)
+    story = section_opening(SECTIONS["palpation"].title)
     if rows:
         width = (TEXT_WIDTH - LABEL_WIDTH) / 2
-        story.append(_grid(("Site", "Left", "Right"), rows, (LABEL_WIDTH, width, width)))
+        story.append(grid_table(("Site", "Left", "Right"), rows, (LABEL_WIDTH, width, width)))
     fortin = SECTIONS["palpation"].finding("fortin")
     if fortin is not None and values.get("fortin"):
         story += [Spacer(1, 3), rows_table([(fortin.label, _value(fortin, values["fortin"]))])]
@@ -274,8 +276,8 @@ def _provocation(values: Mapping[str, Any], found: Interpretation) -> list[Any]:
     widths = (LABEL_WIDTH, 1.2 * inch, 1.5 * inch, TEXT_WIDTH - LABEL_WIDTH - 2.7 * inch)
     header = ("Test", "Result", "Familiar pain", "SI cluster")
     return [
-        *_opening(SECTIONS["provocation"].title),
-        _grid(header, rows, widths),
+        *section_opening(SECTIONS["provocation"].title),
+        grid_table(header, rows, widths),
         Spacer(1, 5),
         Paragraph("<b>SI provocation cluster:</b> " + markup(found.cluster.text()), BODY),
         Spacer(1, 2),
@@ -296,7 +298,7 @@ def findings(content: Mapping[str, Any], found: Interpretation) -> list[Any]:
         elif section.key == "provocation":
             story += _provocation(values, found)
         elif section.key not in SPECIAL and (rows := _section_rows(section, values)):
-            story += [*_opening(section.title), rows_table(rows)]
+            story += [*section_opening(section.title), rows_table(rows)]
     return story
 
 
@@ -352,8 +354,8 @@ def outcome_scores(content: Mapping[str, Any], found: Interpretation) -> list[An
         for label, score, detail in rows
     ]
     return [
-        *_opening("Outcome measures at intake"),
-        _grid(
+        *section_opening("Outcome measures at intake"),
+        grid_table(
             ("Measure", "Score", "What it means"),
             cells,
             (LABEL_WIDTH, 0.9 * inch, TEXT_WIDTH - LABEL_WIDTH - 0.9 * inch),
@@ -374,7 +376,7 @@ def assessment(content: Mapping[str, Any], found: Interpretation) -> list[Any]:
         text = markup(line, symbols=True)
         shown.append(f"<b>{text}</b>" if line.startswith("⚠") else text)
     story = [
-        *_opening("Assessment"),
+        *section_opening("Assessment"),
         Paragraph("What the findings show", LABEL),
         Spacer(1, 2),
         *[Paragraph(text, BODY, bulletText="•") for text in shown],

@@ -15,9 +15,9 @@ from ptclinic.services.care_plans import CarePlanRecord, PlanItem
 from ptclinic.services.day_text import day_text
 from ptclinic.services.evaluation_report_findings import (
     BODY,
-    _grid,
-    _opening,
+    grid_table,
     rows_table,
+    section_opening,
 )
 from ptclinic.services.pdf_style import TEXT_WIDTH, markup
 
@@ -42,7 +42,7 @@ def _item_text(item: PlanItem) -> str:
 
 def plan_of_care(plan: CarePlanRecord | None) -> list[Any]:
     if plan is None:
-        return [*_opening("Plan of care"), rows_table([("Plan of care", markup(NO_PLAN))])]
+        return [*section_opening("Plan of care"), rows_table([("Plan of care", markup(NO_PLAN))])]
     period = f"{day_text(plan.start_date)} to {day_text(plan.end_date)}"
     rows: list[tuple[str, str]] = [
         ("Classification", markup(plan.classification_label)),
@@ -56,7 +56,7 @@ def plan_of_care(plan: CarePlanRecord | None) -> list[Any]:
     if home:
         listed = f"{len(home)} exercises: {', '.join(home)}"
         rows.append(("Home exercise program", markup(listed)))
-    story: list[Any] = [*_opening("Plan of care"), rows_table(rows)]
+    story: list[Any] = [*section_opening("Plan of care"), rows_table(rows)]
     if plan.goals:
         cells = [
             [
@@ -68,5 +68,5 @@ def plan_of_care(plan: CarePlanRecord | None) -> list[Any]:
             for g in plan.goals
         ]
         widths = (1.0 * inch, TEXT_WIDTH - 3.1 * inch, 1.1 * inch, 1.0 * inch)
-        story += [Spacer(1, 6), _grid(("Goal", "", "Target date", "Status"), cells, widths)]
+        story += [Spacer(1, 6), grid_table(("Goal", "", "Target date", "Status"), cells, widths)]
     return story
