@@ -9,23 +9,18 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from ptclinic.services.care_goals import STATUS_LABELS, TERM_LABELS, GoalInput, goal_words
 from ptclinic.services.care_plans import PlanGoal
 from ptclinic.services.day_text import day_text
-from ptclinic.services.errors import ValidationError
 from ptclinic.ui.admin.common import Column, RecordTableModel
+from ptclinic.ui.care_plan.item_dialogs import AskDialog
 from ptclinic.ui.date_field import DateField
-from ptclinic.ui.forms import FieldErrors
 
 # The measurable kinds a goal can take, with a sensible starting target.
 GOAL_KINDS: tuple[tuple[str, str | None, str | None, float], ...] = (
@@ -53,13 +48,11 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-class GoalDialog(QDialog):
+class GoalDialog(AskDialog):
     """A new goal for a plan that starts on ``start``; ``goal()`` is what was chosen."""
 
     def __init__(self, start: date, psfs_activity: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add a goal")
-        self._start = start
+        super().__init__("Add a goal", parent=parent)
         self.term = QComboBox()
         for key, label in TERM_LABELS.items():
             self.term.addItem(label, key.value)
@@ -78,8 +71,6 @@ class GoalDialog(QDialog):
         self.preview = QLabel()
         self.preview.setObjectName("hint")
         self.preview.setWordWrap(True)
-        form = QFormLayout()
-        self.errors = FieldErrors(form)
         for name, label, field in (
             ("term", "&Term", self.term),
             ("measure", "&Kind", self.kind),
@@ -89,20 +80,7 @@ class GoalDialog(QDialog):
             ("target_date", "&By", self.when),
         ):
             self.errors.add_row(name, label, field)
-        form.addRow(self.preview)
-        self.problem = QLabel()
-        self.problem.setObjectName("formError")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        outer = QVBoxLayout(self)
-        outer.addLayout(form)
-        outer.addWidget(self.problem)
-        outer.addWidget(buttons)
+        self.form.addRow(self.preview)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for signal in (self.target.valueChanged, self.activity.textChanged, self.text.textChanged):
             signal.connect(lambda *_a: self._preview())
@@ -136,11 +114,6 @@ class GoalDialog(QDialog):
             target=self.target.value() if measure else None,
             activity=self.activity.text() if measure == "psfs" else "",
         )
-
-    def show_errors(self, error: ValidationError) -> None:
-        rest = self.errors.show(error)
-        self.problem.setText("⚠ " + " ".join(rest))
-        self.problem.setVisible(bool(rest))
 
 
 def status_choices() -> list[tuple[str, str]]:

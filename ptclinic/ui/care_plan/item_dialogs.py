@@ -39,17 +39,18 @@ def _spin(low: int, high: int, value: int, suffix: str = "", special: str = "") 
     return box
 
 
-class ItemDialog(QDialog):
-    """A titled form with OK/Cancel and a field-error line per row."""
+class AskDialog(QDialog):
+    """A titled form (``form``, its ``errors`` beside each row) with OK/Cancel, and a line for
+    messages no row shows; ``heading`` says what it is about."""
 
-    def __init__(self, title: str, item: PlanItem, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, heading: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.item = item
         outer = QVBoxLayout(self)
-        heading = QLabel(item.name)
-        heading.setObjectName("sectionTitle")
-        outer.addWidget(heading)
+        if heading:
+            label = QLabel(heading)
+            label.setObjectName("sectionTitle")
+            outer.addWidget(label)
         self.form = QFormLayout()
         self.errors = FieldErrors(self.form)
         outer.addLayout(self.form)
@@ -70,6 +71,14 @@ class ItemDialog(QDialog):
         rest = self.errors.show(error)
         self.problem.setText("⚠ " + " ".join(rest))
         self.problem.setVisible(bool(rest))
+
+
+class ItemDialog(AskDialog):
+    """A dialog about one plan item, headed by its name."""
+
+    def __init__(self, title: str, item: PlanItem, parent: QWidget | None = None) -> None:
+        super().__init__(title, item.name, parent)
+        self.item = item
 
 
 class DosageDialog(ItemDialog):

@@ -44,9 +44,9 @@ from ptclinic.services.patient_search import patient_summary
 from ptclinic.ui.admin.common import Column, MessageLine, RecordTableModel
 from ptclinic.ui.care_plan.goals_view import GoalDialog, goals_model, status_choices
 from ptclinic.ui.care_plan.item_dialogs import (
+    AskDialog,
     CriteriaDialog,
     DosageDialog,
-    ItemDialog,
     ProgressDialog,
     ReasonDialog,
 )
@@ -381,9 +381,7 @@ class CarePlanWindow(EpisodeWindow):
         events().data_changed.emit("care_plan", [self.plan.id])
         return True
 
-    def _in_dialog(
-        self, dialog: ItemDialog | GoalDialog, change: Callable[[], CarePlanRecord]
-    ) -> bool:
+    def _in_dialog(self, dialog: AskDialog, change: Callable[[], CarePlanRecord]) -> bool:
         """Show ``dialog`` until its change saves or it is cancelled; field errors stay in it."""
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
