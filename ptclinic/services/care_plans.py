@@ -53,8 +53,8 @@ from ptclinic.services.errors import (
     StaleRecordError,
     ValidationError,
 )
-from ptclinic.services.evaluation import CONSERVATIVE_WEEKS
 from ptclinic.services.evaluation_form import CLASSIFICATION_LABELS
+from ptclinic.services.pathway import checkpoint
 from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
 from ptclinic.services.staff import full_names
 from ptclinic.services.text import clean_line
@@ -250,7 +250,7 @@ def _record(session: Session, plan: CarePlan) -> CarePlanRecord:
         visits_per_week=plan.visits_per_week,
         duration_weeks=plan.duration_weeks,
         start_date=plan.start_date,
-        checkpoint_date=episode.start_date + timedelta(weeks=CONSERVATIVE_WEEKS),
+        checkpoint_date=checkpoint(episode.start_date),
         items=tuple(
             _item(i, [c for c in changes if c.item_id == i.id], names, library) for i in items
         ),

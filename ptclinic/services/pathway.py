@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -72,6 +72,11 @@ def _changes(results: Iterable[OutcomeScore]) -> tuple[tuple[MeasureChange, ...]
 
 def _listed(changes: Iterable[MeasureChange]) -> str:
     return "; ".join(f"{change.measure.label} {change.text()}" for change in changes)
+
+
+def checkpoint(start: date) -> date:
+    """The day an episode started on ``start`` has had its weeks of conservative care."""
+    return start + timedelta(weeks=CONSERVATIVE_WEEKS)
 
 
 def pathway_status(
