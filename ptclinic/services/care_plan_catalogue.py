@@ -30,6 +30,15 @@ SIDES = ("left", "right", "both")
 
 
 @dataclass(frozen=True)
+class ProgressCheck:
+    """What the therapist saw, to compare with the item's progression criteria."""
+
+    pain_during: int  # NPRS 0-10 during the exercise
+    flare_next_day: bool
+    good_form_sessions: int
+
+
+@dataclass(frozen=True)
 class ProgressCriteria:
     """When an exercise is ready to move on. The defaults are the usual ones; the therapist may
     change them per exercise."""
@@ -69,7 +78,7 @@ class ProgressCriteria:
             parts.append(self.note)
         return ", ".join(parts)
 
-    def unmet(self, check: Any) -> list[str]:
+    def unmet(self, check: ProgressCheck | None) -> list[str]:
         """What ``check`` (pain_during, flare_next_day, good_form_sessions) falls short of; all
         of it when nothing was checked."""
         if check is None:

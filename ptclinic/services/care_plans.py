@@ -41,7 +41,12 @@ from ptclinic.services import audit, care_plan_catalogue
 from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.care_goals import GoalInput, validate_goal
-from ptclinic.services.care_plan_catalogue import KIND_LABELS, Library, ProgressCriteria
+from ptclinic.services.care_plan_catalogue import (
+    KIND_LABELS,
+    Library,
+    ProgressCheck,
+    ProgressCriteria,
+)
 from ptclinic.services.care_plan_templates import template_for
 from ptclinic.services.clinic import clinic_today
 from ptclinic.services.clinic_exercises import session_library
@@ -567,15 +572,6 @@ def set_home_program(
         name = _item(item, [], {}, session_library(session)).name
         where = "on" if on_home else "off"
         return _finish(session, actor, plan, f"put {name} {where} the home program")
-
-
-@dataclass(frozen=True)
-class ProgressCheck:
-    """What the therapist saw, to compare with the item's progression criteria."""
-
-    pain_during: int  # NPRS 0-10 during the exercise
-    flare_next_day: bool
-    good_form_sessions: int
 
 
 def _move(

@@ -13,7 +13,7 @@ from ptclinic.db import Database
 from ptclinic.models import EpisodeOfCare, Evaluation, EvaluationStatus, Staff
 from ptclinic.services import care_plans
 from ptclinic.services.auth import actor_of
-from ptclinic.services.care_plans import ProgressCheck
+from ptclinic.services.care_plan_catalogue import ProgressCheck
 from ptclinic.services.errors import DomainError
 
 MOST_PLANS = 300  # enough to browse; building more would only slow the demo's generation

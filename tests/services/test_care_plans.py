@@ -14,7 +14,8 @@ from ptclinic.models import AuditEvent, CarePlanItem, CarePlanItemChange
 from ptclinic.roles import Role
 from ptclinic.services import care_plans, episodes, evaluation_records
 from ptclinic.services.care_goals import GoalInput
-from ptclinic.services.care_plans import CarePlanRecord, ProgressCheck
+from ptclinic.services.care_plan_catalogue import ProgressCheck
+from ptclinic.services.care_plans import CarePlanRecord
 from ptclinic.services.episodes import EpisodeInput
 from ptclinic.services.errors import (
     ConflictError,

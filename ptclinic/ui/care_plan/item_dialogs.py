@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptclinic.services.care_plan_catalogue import ProgressCriteria
-from ptclinic.services.care_plans import PlanItem, ProgressCheck
+from ptclinic.services.care_plan_catalogue import ProgressCheck, ProgressCriteria
+from ptclinic.services.care_plans import PlanItem
 from ptclinic.services.errors import ValidationError
 from ptclinic.ui.forms import FieldErrors
 
