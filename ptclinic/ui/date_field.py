@@ -30,11 +30,11 @@ from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QSizePolicy, QToolButton, QWidget
 
 from ptclinic.services.date_input import parse_typed_date
-from ptclinic.ui.calendar_popup import ENGLISH_US, CalendarPopup
+from ptclinic.services.day_text import weekday_day_text
+from ptclinic.ui.calendar_popup import CalendarPopup
 from ptclinic.ui.field_note import FieldNote
 from ptclinic.ui.resources import icon_path
 
-DISPLAY_FORMAT = "ddd MMM d, yyyy"  # "Mon Nov 23, 2026": the weekday in sight
 FIRST_DATE = QDate(1752, 9, 14)  # QDateEdit's own range, which its callers relied on
 LAST_DATE = QDate(9999, 12, 31)
 NO_DATE = QDate(1900, 1, 1)  # an empty OptionalDateField's date(), as with the old QDateEdit
@@ -63,7 +63,7 @@ def from_qdate(day: QDate) -> date:
 
 def friendly(day: QDate) -> str:
     """ "Mon Nov 23, 2026", in English whatever the workstation's language."""
-    return ENGLISH_US.toString(day, DISPLAY_FORMAT)
+    return weekday_day_text(from_qdate(day))
 
 
 def _modifiers(event: QKeyEvent) -> Qt.KeyboardModifier:

@@ -44,7 +44,6 @@ from ptclinic.ui.admin.opening_hours_section import section_heading
 from ptclinic.ui.admin.time_edits import (
     date_edit,
     day_text,
-    from_qdate,
     length_text,
     moment_text,
     whole_days,
@@ -55,6 +54,7 @@ from ptclinic.ui.admin.time_off_dialog import (
     displaced_text,
     span_text,
 )
+from ptclinic.ui.date_field import from_qdate
 from ptclinic.ui.events import events
 
 T = TypeVar("T")

@@ -27,15 +27,11 @@ from ptclinic.services.audit import AuditAction, AuditFilter
 from ptclinic.services.clinic import clinic_today, clinic_zone
 from ptclinic.ui.admin.audit_model import AuditLogModel, action_label, count_text, day_bounds
 from ptclinic.ui.admin.common import SERVICE_ERRORS, MessageLine, describe
-from ptclinic.ui.date_field import DateField
+from ptclinic.ui.date_field import DateField, to_qdate
 from ptclinic.ui.events import events
 
 DEFAULT_DAYS = 7
 CHART_TYPING_PAUSE_MS = 400
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _pydate(day: QDate) -> date:
@@ -44,7 +40,7 @@ def _pydate(day: QDate) -> date:
 
 def date_edit(day: date, today: Callable[[], date]) -> DateField:
     """A day of the filter, "Mon Nov 16, 2026" (the weekday in sight), as wide as a date."""
-    return DateField(_qdate(day), today=today)
+    return DateField(to_qdate(day), today=today)
 
 
 class AuditTab(QWidget):
@@ -233,8 +229,8 @@ class AuditTab(QWidget):
         self.user.setCurrentIndex(0)
         self.action.setCurrentIndex(0)
         self.chart.clear()
-        self.since.setDate(_qdate(today - timedelta(days=DEFAULT_DAYS - 1)))
-        self.until.setDate(_qdate(today))
+        self.since.setDate(to_qdate(today - timedelta(days=DEFAULT_DAYS - 1)))
+        self.until.setDate(to_qdate(today))
         for widget in (self.user, self.action, self.chart, self.since, self.until):
             widget.blockSignals(False)
         self.apply_filters()

@@ -11,13 +11,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, QTime
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTime
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QDateTimeEdit, QTimeEdit, QWidget
 
-from ptclinic.services.availability import WEEKDAY_NAMES
-from ptclinic.ui.date_field import DateField
-from ptclinic.ui.patients.search_model import format_date
+from ptclinic.services.day_text import weekday_day_text
+from ptclinic.ui.date_field import DateField, to_qdate
 
 STEP_MINUTES = 15
 _LAST_STEP = 24 * 60 - STEP_MINUTES  # 23:45: a step never wraps round to the previous morning
@@ -84,17 +83,9 @@ def date_edit(day: date, *, today: Callable[[], date] = date.today) -> DateField
     return DateField(to_qdate(day), today=today)
 
 
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
-
-
 def day_text(day: date) -> str:
     """ "Mon Dec 7, 2026"."""
-    return f"{WEEKDAY_NAMES[day.weekday()][:3]} {format_date(day)}"
+    return weekday_day_text(day)
 
 
 def is_midnight(moment: datetime, zone: ZoneInfo) -> bool:

@@ -28,12 +28,11 @@ from ptclinic.ui.admin.time_edits import (
     QuarterTimeEdit,
     date_edit,
     day_text,
-    from_qdate,
     length_text,
     moment_text,
-    to_qdate,
     whole_days,
 )
+from ptclinic.ui.date_field import from_qdate, to_qdate
 from ptclinic.ui.events import events
 
 # A partial absence starts as the clinic's day when that weekday is closed or unknown.

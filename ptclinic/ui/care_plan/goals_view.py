@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -20,7 +19,7 @@ from ptclinic.services.care_plans import PlanGoal
 from ptclinic.services.day_text import day_text
 from ptclinic.ui.admin.common import Column, RecordTableModel
 from ptclinic.ui.care_plan.item_dialogs import AskDialog
-from ptclinic.ui.date_field import DateField
+from ptclinic.ui.date_field import DateField, from_qdate, to_qdate
 
 # The measurable kinds a goal can take, with a sensible starting target.
 GOAL_KINDS: tuple[tuple[str, str | None, str | None, float], ...] = (
@@ -44,10 +43,6 @@ def goals_model(parent: QWidget | None = None) -> RecordTableModel[PlanGoal]:
     return RecordTableModel(GOAL_COLUMNS, parent)
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 class GoalDialog(AskDialog):
     """A new goal for a plan that starts on ``start``; ``goal()`` is what was chosen."""
 
@@ -67,7 +62,7 @@ class GoalDialog(AskDialog):
         self.activity.setPlaceholderText("as the patient chose it, e.g. Sitting 1 hour")
         self.text = QLineEdit()
         self.text.setPlaceholderText("Left empty, the goal is said from the measure")
-        self.when = DateField(_qdate(start + timedelta(weeks=6)))
+        self.when = DateField(to_qdate(start + timedelta(weeks=6)))
         self.preview = QLabel()
         self.preview.setObjectName("hint")
         self.preview.setWordWrap(True)
@@ -104,11 +99,10 @@ class GoalDialog(AskDialog):
 
     def goal(self) -> GoalInput:
         _label, measure, rule, _target = GOAL_KINDS[self.kind.currentIndex()]
-        picked = self.when.date()
         return GoalInput(
             term=str(self.term.currentData()),
             text=self.text.text(),
-            target_date=date(picked.year(), picked.month(), picked.day()),
+            target_date=from_qdate(self.when.date()),
             measure=measure,
             rule=rule,
             target=self.target.value() if measure else None,

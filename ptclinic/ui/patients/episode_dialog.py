@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,7 +48,7 @@ from ptclinic.services.errors import DatabaseUnavailable, DomainError, Validatio
 from ptclinic.services.patient_search import PatientSummary, patient_summary
 from ptclinic.services.patients import PatientRecord, open_chart
 from ptclinic.ui.admin.common import ServiceDialog
-from ptclinic.ui.date_field import DATE_TIP, DateField
+from ptclinic.ui.date_field import DATE_TIP, DateField, from_qdate, to_qdate
 from ptclinic.ui.date_field import NO_DATE as NO_DATE  # importable from here, as before
 from ptclinic.ui.date_field import NO_DATE_TEXT as NO_DATE_TEXT
 from ptclinic.ui.date_field import OptionalDateField as OptionalDateField
@@ -78,14 +78,6 @@ MIN_FORM_HEIGHT = 200
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _date(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 def _styled(name: str, text: str = "") -> QLabel:
@@ -257,7 +249,7 @@ class EpisodeDialog(FormsDialog):
         for person in clinicians:
             credentials = f", {person.credentials}" if person.credentials else ""
             self.therapist.addItem(f"{person.full_name}{credentials}", person.id)
-        self.start_date = DateField(_qdate(self._today), today=lambda: self._today)
+        self.start_date = DateField(to_qdate(self._today), today=lambda: self._today)
         self.start_date.setObjectName("episodeStart")
         self.start_date.setToolTip(DATE_HELP)
         self.payer = QComboBox()
@@ -334,7 +326,7 @@ class EpisodeDialog(FormsDialog):
             self.therapist.addItem(episode.primary_therapist_name, episode.primary_therapist_id)
             index = self.therapist.count() - 1
         self.therapist.setCurrentIndex(max(0, index))
-        self.start_date.setDate(_qdate(episode.start_date))
+        self.start_date.setDate(to_qdate(episode.start_date))
         self.payer.setCurrentIndex(max(0, self.payer.findData(episode.payer_type)))
         visits = episode.authorized_visits
         self.authorized_visits.setText("" if visits is None else str(visits))
@@ -363,7 +355,7 @@ class EpisodeDialog(FormsDialog):
         return EpisodeInput(
             title=self.title.text(),
             primary_therapist_id=self.therapist.currentData(),
-            start_date=_date(self.start_date.date()),
+            start_date=from_qdate(self.start_date.date()),
             referring_physician=self.physician.text(),
             referral_date=self.referral_date.value(),
             referral_reason=self.referral_reason.text(),
@@ -465,7 +457,7 @@ class CloseEpisodeDialog(ServiceDialog):
         line.setMaxLength(LINE_LENGTH)
         self.fields.add_row("reason", "&Reason", self.reason)
         today = clinic_today(db, clock())
-        self.closed_on = DateField(_qdate(today), today=lambda: today)
+        self.closed_on = DateField(to_qdate(today), today=lambda: today)
         self.closed_on.setObjectName("closeDate")
         self.fields.add_row("closed_on", "Closing &day", self.closed_on)
         self.reason.setFocus()
@@ -483,7 +475,7 @@ class CloseEpisodeDialog(ServiceDialog):
             self._episode.id,
             self._episode.version,
             reason=self.reason.currentText(),
-            closed_on=_date(self.closed_on.date()),
+            closed_on=from_qdate(self.closed_on.date()),
             now=self._clock(),
         )
         events().data_changed.emit("episode", [self._saved.id])
