@@ -481,7 +481,7 @@ def set_status(
 ) -> Appointment:
     """Check in, cancel (with a reason; late when under 24 hours ahead) or mark a no-show.
 
-    Completion comes from the visit note (a later issue), so it is not offered here.
+    Completion comes from signing the visit note (``note_signing``), so it is not offered here.
     """
     require(actor, Permission.MANAGE_SCHEDULE)
     now = now or utcnow()

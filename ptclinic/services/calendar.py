@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, aliased
 from ptclinic.db import Database
 from ptclinic.models import (
     Appointment,
+    ClinicalNote,
+    ClinicSettings,
     EpisodeOfCare,
     OpeningHours,
     Patient,
@@ -25,6 +27,7 @@ from ptclinic.models import (
 from ptclinic.services.actor import Actor
 from ptclinic.services.availability import Interval, ScheduleRules, local_day_bounds
 from ptclinic.services.booking import ACTIVE, BOOKABLE_ROLES, during, short_name
+from ptclinic.services.compliance import medicare_progress_due
 from ptclinic.services.errors import NotFound, ValidationError
 from ptclinic.services.permissions import ROLE_LABELS, Permission, Role, require
 
@@ -55,6 +58,8 @@ class AppointmentView:
     episode_id: int | None
     visit_number: int | None  # place among the episode's active visits, 1-based
     authorized_visits: int | None
+    progress_day: int | None = None  # Medicare: the treatment day, when a progress note is due
+    note_status: str = ""  # the visit note's status; "" before one is started
 
     @property
     def minutes(self) -> int:
@@ -65,12 +70,14 @@ class AppointmentView:
         return self.status in ACTIVE
 
     def visit_count_text(self) -> str:
-        """ "visit 7 of 12 authorized", "visit 3", or "" outside an episode."""
+        """ "visit 7 of 12 authorized", "visit 3", or "" outside an episode; with "· progress
+        note due" at a Medicare visit that needs one."""
         if self.visit_number is None:
             return ""
-        if self.authorized_visits is None:
-            return f"visit {self.visit_number}"
-        return f"visit {self.visit_number} of {self.authorized_visits} authorized"
+        text = f"visit {self.visit_number}"
+        if self.authorized_visits is not None:
+            text += f" of {self.authorized_visits} authorized"
+        return text + (" · progress note due" if self.progress_day is not None else "")
 
 
 @dataclass(frozen=True)
@@ -188,19 +195,25 @@ def _views(session: Session, query_filter: list[object]) -> list[AppointmentView
             VisitType.colour,
             EpisodeOfCare.authorized_visits,
             number,
+            ClinicalNote.status,
         )
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(therapist, therapist.id == Appointment.therapist_id)
         .join(VisitType, VisitType.code == Appointment.visit_type)
         .outerjoin(Room, Room.id == Appointment.room_id)
         .outerjoin(EpisodeOfCare, EpisodeOfCare.id == Appointment.episode_id)
+        .outerjoin(ClinicalNote, ClinicalNote.appointment_id == Appointment.id)
         .where(*query_filter)  # type: ignore[arg-type]
         .order_by(Appointment.starts_at, therapist.full_name)
     )
+    rows = session.execute(query).all()
+    zone = ZoneInfo(session.scalar(select(ClinicSettings.time_zone)) or "UTC")
+    due = medicare_progress_due(session, {r[0].episode_id for r in rows if r[0].episode_id}, zone)
     views = []
-    for row in session.execute(query):
+    for row in rows:
         a = row[0]
-        first, last, phone, chart, therapist_name, room, label, colour, authorized, number = row[1:]
+        first, last, phone, chart, therapist_name, room, label, colour, authorized = row[1:10]
+        number, note_status = row[10:]
         views.append(
             AppointmentView(
                 id=a.id,
@@ -227,6 +240,8 @@ def _views(session: Session, query_filter: list[object]) -> list[AppointmentView
                 episode_id=a.episode_id,
                 visit_number=number if a.episode_id is not None and a.status in ACTIVE else None,
                 authorized_visits=authorized,
+                progress_day=due.get(a.id),
+                note_status=note_status or "",
             )
         )
     return views

@@ -164,7 +164,7 @@ def _require_planner(actor: Actor) -> None:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _details_text(details: Mapping[str, Any]) -> str:
+def details_text(details: Mapping[str, Any]) -> str:
     parts = [f"Grade {details['grade']}"] if details.get("grade") else []
     parts += [str(details[key]) for key in ("side", "note") if details.get(key)]
     return " · ".join(parts)
@@ -208,7 +208,7 @@ def _item(
         on_home_program=row.on_home_program,
         kind_label=KIND_LABELS[ItemKind(row.kind)],
         dosage_text=dosage_summary(validate_dosage(row.dosage)) if row.dosage else "",
-        details_text=_details_text(row.details),
+        details_text=details_text(row.details),
         criteria=criteria,
         progresses_to=following,
         regresses_to=previous,

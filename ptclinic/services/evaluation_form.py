@@ -357,7 +357,7 @@ def _problem(errors: dict[str, str], section: Section, finding: Finding, words: 
     errors[f"{section.key}.{finding.key}"] = f"{section.title}, {finding.label}: {words}"
 
 
-def _text_problem(value: object, limit: int, lines: bool) -> str:
+def text_problem(value: object, limit: int, lines: bool) -> str:
     if not isinstance(value, str):
         return "expected text."
     cleaned = value.replace("\n", " ").replace("\t", " ") if lines else value.replace("\t", " ")
@@ -368,7 +368,7 @@ def _text_problem(value: object, limit: int, lines: bool) -> str:
     return ""
 
 
-def _whole(value: object, low: int, high: int) -> str:
+def whole_problem(value: object, low: int, high: int) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         return f"expected a whole number from {low} to {high}."
     if not low <= value <= high:
@@ -379,9 +379,9 @@ def _whole(value: object, low: int, high: int) -> str:
 def _value_problem(finding: Finding, value: object) -> str:
     kind = finding.kind
     if kind is Kind.TEXT:
-        return _text_problem(value, TEXT_LIMIT, lines=False)
+        return text_problem(value, TEXT_LIMIT, lines=False)
     if kind is Kind.NOTE:
-        return _text_problem(value, NOTE_LIMIT, lines=True)
+        return text_problem(value, NOTE_LIMIT, lines=True)
     keys = {key for key, _label in finding.choices}
     if kind is Kind.CHOICE:
         return "" if isinstance(value, str) and value in keys else "not one of the choices."
@@ -390,7 +390,7 @@ def _value_problem(finding: Finding, value: object) -> str:
             return "not from the choices."
         return "a choice is listed twice." if len(set(value)) != len(value) else ""
     if kind is Kind.SCORE:
-        return _whole(value, finding.low, finding.high)
+        return whole_problem(value, finding.low, finding.high)
     if kind is Kind.YES_NO:
         return "" if isinstance(value, bool) else "expected yes or no."
     if kind is Kind.RED_FLAG:
@@ -398,8 +398,8 @@ def _value_problem(finding: Finding, value: object) -> str:
     if kind is Kind.PROVOCATION:
         return _provocation_problem(value)
     if kind is Kind.ODI:
-        return _odi_problem(value)
-    return _psfs_problem(value)
+        return odi_problem(value)
+    return psfs_problem(value)
 
 
 def _red_flag_problem(value: object) -> str:
@@ -408,7 +408,7 @@ def _red_flag_problem(value: object) -> str:
     if not isinstance(value.get("present"), bool):
         return "answer yes or no."
     action = value.get("action", "")
-    if problem := _text_problem(action, TEXT_LIMIT * 2, lines=True):
+    if problem := text_problem(action, TEXT_LIMIT * 2, lines=True):
         return f"the action taken {problem}"
     if value["present"] and not str(action).strip():
         return "record the action taken (for example, referred to the physician today)."
@@ -427,25 +427,25 @@ def _provocation_problem(value: object) -> str:
     return ""
 
 
-def _odi_problem(value: object) -> str:
+def odi_problem(value: object) -> str:
     if not isinstance(value, list) or len(value) != ODI_SECTIONS:
         return f"expected {ODI_SECTIONS} section scores."
     for n, score in enumerate(value, start=1):
-        if score is not None and (problem := _whole(score, 0, 5)):
+        if score is not None and (problem := whole_problem(score, 0, 5)):
             return f"section {n} {problem}"
     return ""
 
 
-def _psfs_problem(value: object) -> str:
+def psfs_problem(value: object) -> str:
     if not isinstance(value, list) or len(value) > PSFS_ACTIVITIES:
         return f"list at most {PSFS_ACTIVITIES} activities."
     for n, item in enumerate(value, start=1):
         if not isinstance(item, Mapping) or set(item) - {"activity", "score"}:
             return f"activity {n} needs a name and a score."
-        if problem := _text_problem(item.get("activity", ""), TEXT_LIMIT, lines=False):
+        if problem := text_problem(item.get("activity", ""), TEXT_LIMIT, lines=False):
             return f"activity {n} {problem}"
         score = item.get("score")
-        if score is not None and (problem := _whole(score, 0, 10)):
+        if score is not None and (problem := whole_problem(score, 0, 10)):
             return f"activity {n}'s score {problem}"
         if score is not None and not str(item.get("activity", "")).strip():
             return f"activity {n} has a score but no name."

@@ -18,7 +18,7 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +28,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ptclinic.db import Database
 from ptclinic.models import (
-    AuditEvent,
     EpisodeOfCare,
     Evaluation,
     EvaluationAddendum,
@@ -61,11 +60,9 @@ from ptclinic.services.evaluation_form import (
 )
 from ptclinic.services.patient_fields import age_on
 from ptclinic.services.permissions import EVALUATING_ROLES, Permission, require
+from ptclinic.services.signed_records import clean_addendum, recently_audited, saved_elsewhere
 from ptclinic.services.staff import full_names
-from ptclinic.services.text import clean_line, has_control_characters
 
-DRAFT_AUDIT_EVERY = timedelta(minutes=15)
-ADDENDUM_LIMIT = 4000
 S = EvaluationStatus
 
 
@@ -252,27 +249,7 @@ def _stale(session: Session, evaluation_id: int) -> StaleRecordError:
         .outerjoin(Staff, Staff.id == Evaluation.updated_by_id)
         .where(Evaluation.id == evaluation_id)
     ).first()
-    who = row[1] if row and row[1] else "Someone"
-    when = f" at {row[0]:%H:%M} UTC" if row else ""
-    return StaleRecordError(
-        f"{who} saved this evaluation{when} from another window or workstation. What you typed "
-        "since was not saved here: copy anything you need, then reopen the evaluation."
-    )
-
-
-def _recently_audited(session: Session, actor: Actor, evaluation_id: int, now: datetime) -> bool:
-    last = session.scalar(
-        select(AuditEvent.occurred_at)
-        .where(
-            AuditEvent.entity_type == "evaluation",
-            AuditEvent.entity_id == evaluation_id,
-            AuditEvent.actor_id == actor.staff_id,
-            AuditEvent.action == AuditAction.CHANGE.value,
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
-    return last is not None and now - last < DRAFT_AUDIT_EVERY
+    return saved_elsewhere("evaluation", row[1] if row else None, row[0] if row else None)
 
 
 def save_draft(
@@ -303,7 +280,7 @@ def save_draft(
                 row.evaluated_on = evaluated_on
             row.updated_by_id = actor.staff_id
             # Measured on the audit log's own clock, which stamps the events.
-            if not _recently_audited(session, actor, row.id, utcnow()):
+            if not recently_audited(session, actor, "evaluation", row.id, utcnow()):
                 _audit(session, actor, AuditAction.CHANGE, row, patient_id, "saved the draft")
             session.flush()
             return _record(session, row)
@@ -441,15 +418,7 @@ def cosign_evaluation(
 def add_addendum(db: Database, actor: Actor, evaluation_id: int, text: str) -> EvaluationRecord:
     """Add a correction or addition under a signed evaluation."""
     require(actor, Permission.WRITE_CLINICAL)
-    cleaned = text.strip()
-    if has_control_characters(cleaned.replace("\n", " ").replace("\t", " ")):
-        raise ValidationError({"text": "The addendum has characters that cannot be stored."})
-    if not clean_line(cleaned):
-        raise ValidationError({"text": "Write the addendum first."})
-    if len(cleaned) > ADDENDUM_LIMIT:
-        raise ValidationError(
-            {"text": f"The addendum is {len(cleaned)} characters; keep it to {ADDENDUM_LIMIT}."}
-        )
+    cleaned = clean_addendum(text)
     with db.session() as session:
         row, patient_id = _load(session, evaluation_id)
         if row.status == S.DRAFT:

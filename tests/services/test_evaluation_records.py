@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ptclinic.models import AuditEvent, OutcomeResult
 from ptclinic.roles import Role
-from ptclinic.services import episodes, evaluation_records
+from ptclinic.services import episodes, evaluation_records, signed_records
 from ptclinic.services.actor import Actor
 from ptclinic.services.episodes import EpisodeInput
 from ptclinic.services.errors import (
@@ -145,7 +145,7 @@ def test_draft_saves_are_audited_once_a_quarter_hour(
             scheduled.db, scheduled.lee, draft.id, version, {"subjective": {"nprs_now": pain}}
         ).version
     assert _audits(scheduled, draft.id) == ["started the evaluation", "saved the draft"]
-    monkeypatch.setattr(evaluation_records, "DRAFT_AUDIT_EVERY", timedelta(0))  # time passes
+    monkeypatch.setattr(signed_records, "DRAFT_AUDIT_EVERY", timedelta(0))  # time passes
     evaluation_records.save_draft(
         scheduled.db, scheduled.lee, draft.id, version, {"subjective": {"nprs_now": 6}}
     )

@@ -24,9 +24,10 @@ from ptclinic.services.errors import (
     DomainError,
     ValidationError,
 )
-from ptclinic.services.evaluation_records import ADDENDUM_LIMIT, EvaluationRecord
+from ptclinic.services.evaluation_records import EvaluationRecord
 from ptclinic.services.patient_search import PatientSummary, patient_summary
 from ptclinic.services.patients import PatientRecord
+from ptclinic.services.signed_records import ADDENDUM_LIMIT
 from ptclinic.ui.admin.common import ServiceDialog, describe
 from ptclinic.ui.events import events
 from ptclinic.ui.patients.search_model import format_date

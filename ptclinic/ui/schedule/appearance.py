@@ -42,6 +42,13 @@ def status_words(view: AppointmentView) -> str:
     return _WORDS.get(view.status, view.status)
 
 
+NOTE_WORDS = {
+    "draft": "draft, not signed yet",
+    "awaiting_cosign": "signed by a student, waiting for co-signature",
+    "signed": "✓ signed",
+}
+
+
 def time_range(view: AppointmentView, zone: ZoneInfo) -> str:
     return f"{view.starts_at.astimezone(zone):%H:%M}–{view.ends_at.astimezone(zone):%H:%M}"
 
@@ -90,6 +97,8 @@ def tooltip_html(view: AppointmentView, zone: ZoneInfo) -> str:
         row("Room", view.room_name or "no room"),
         row("Status", status_words(view)),
     ]  # fmt: skip
+    if view.note_status:
+        rows.append(row("Visit note", NOTE_WORDS.get(view.note_status, view.note_status)))
     if view.note:
         rows.append(row("Note", view.note))
     return f"<b>{html.escape(view.patient_name)}</b><table>{''.join(rows)}</table>"
