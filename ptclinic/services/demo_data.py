@@ -51,6 +51,7 @@ from ptclinic.services.demo_clinical import (
     episode_columns,
 )
 from ptclinic.services.demo_extras import add_schedule_extras
+from ptclinic.services.demo_notes import add_notes, describe_notes
 from ptclinic.services.demo_people import (
     BASE_ROOMS,
     BASE_ROSTER,
@@ -204,6 +205,7 @@ def generate_demo_data(
     add_current_evaluations(db, builder.clinical_rng, clinical)
     say(describe(clinical))
     say(f"Care plans: {add_care_plans(db, builder.clinical_rng)}")
+    say(describe_notes(add_notes(db, builder.clinical_rng, now)))
     return DemoSummary(
         patients=options.patients,
         episodes=len(episodes),

@@ -385,3 +385,33 @@ def test_open_evaluated_episodes_have_care_plans_some_progressed(db: Database) -
         progressed = session.scalar(select(func.count()).select_from(CarePlanItemChange)) or 0
     assert plans == eligible and plans > 0
     assert 0 < progressed < plans
+
+
+def test_past_visits_of_planned_episodes_have_notes_signed_as_the_service_signs(
+    db: Database,
+) -> None:
+    from ptclinic.models import Appointment, ClinicalNote, NoteCharge
+    from ptclinic.services.note_form import validate_note_content
+
+    generate_demo_data(db, DemoOptions(patients=600, years=1, days_ahead=30, seed=5), now=NOW)
+    with db.session() as session:
+        notes = session.scalars(select(ClinicalNote)).all()
+        statuses = {(n.kind, n.status) for n in notes}
+        for n in notes:
+            assert validate_note_content(n.kind, n.content) == n.content
+            visit = session.get(Appointment, n.appointment_id)
+            assert visit is not None and visit.starts_at < NOW
+            if n.status != "draft":
+                assert visit.status == "completed"
+        charged = session.scalar(select(func.count(func.distinct(NoteCharge.note_id))))
+        drafts = [n for n in notes if n.status == "draft"]
+    assert ("visit", "signed") in statuses and ("visit", "awaiting_cosign") in statuses
+    assert len(drafts) == 2 and {n.therapist_id for n in drafts} == {demo_therapist_id(db)}
+    assert charged == sum(1 for n in notes if n.status != "draft")
+
+
+def demo_therapist_id(db: Database) -> int:
+    with db.session() as session:
+        found = session.scalar(select(Staff.id).where(Staff.username == "therapist"))
+    assert found is not None
+    return found
