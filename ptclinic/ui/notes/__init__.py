@@ -1,0 +1,1 @@
+"""Visit notes, progress notes and discharge summaries."""
