@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import argparse
 
-from ptclinic.cli import clinical_commands, home_program_commands, schedule_commands
+from ptclinic.cli import (
+    clinical_commands,
+    home_program_commands,
+    progress_note_commands,
+    schedule_commands,
+)
 from ptclinic.cli.common import Actions, add_command
 
 
@@ -26,3 +31,4 @@ def register(commands: Actions[argparse.ArgumentParser]) -> None:
     schedule_commands.add_day_sheet(documents)
     clinical_commands.add_evaluation(documents)
     home_program_commands.add_home_program(documents)
+    progress_note_commands.add_progress_note(documents)

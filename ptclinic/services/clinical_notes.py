@@ -243,11 +243,12 @@ def start_note(
     """A note dated today that belongs to no appointment (a progress report written after the
     visit, or a discharge summary for a patient who stopped coming)."""
     require(actor, Permission.WRITE_CLINICAL)
+    today = clinic_today(db, now)  # before the unit of work: SQLite allows one writer
     with db.session() as session:
         episode = session.get(EpisodeOfCare, episode_id)
         if episode is None:
             raise NotFound("That episode of care does not exist.")
-        row = _new_note(session, actor, episode, NoteKind(kind), clinic_today(db, now), None)
+        row = _new_note(session, actor, episode, NoteKind(kind), today, None)
         return _record(session, row)
 
 
