@@ -42,7 +42,13 @@ from ptclinic.services.actor import Actor
 from ptclinic.services.audit import AuditAction
 from ptclinic.services.billing import BillingLine, describe, method_for_payer
 from ptclinic.services.clinic import clinic_today, clinic_zone
-from ptclinic.services.errors import ConflictError, NotFound, PermissionDenied, StaleRecordError
+from ptclinic.services.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    StaleRecordError,
+    ValidationError,
+)
 from ptclinic.services.evaluation_records import Addendum
 from ptclinic.services.note_form import CONTENT_FORMAT, validate_note_content
 from ptclinic.services.note_prefill import prefilled_content
@@ -243,6 +249,8 @@ def start_note(
     """A note dated today that belongs to no appointment (a progress report written after the
     visit, or a discharge summary for a patient who stopped coming)."""
     require(actor, Permission.WRITE_CLINICAL)
+    if kind not in {k.value for k in NoteKind}:
+        raise ValidationError({"kind": "A note is a visit note, progress note or discharge."})
     today = clinic_today(db, now)  # before the unit of work: SQLite allows one writer
     with db.session() as session:
         episode = session.get(EpisodeOfCare, episode_id)

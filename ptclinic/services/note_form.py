@@ -103,7 +103,7 @@ def _row_problem(row: object, n: int, what: str, fields: dict[str, object]) -> s
         elif isinstance(rule, tuple):
             if problem := whole_problem(value, *rule):
                 return f"{what} {n}, {key.replace('_s', ' (seconds)')} {problem}"
-        elif isinstance(rule, dict) and value not in rule:
+        elif isinstance(rule, dict) and (not isinstance(value, str) or value not in rule):
             return f"{what} {n}, {key}: not one of the choices."
     return ""
 
@@ -168,7 +168,8 @@ def _part_problem(key: str, value: object) -> str:
     if key == "goals":
         return _goals_problem(value)
     if key == "discharge_reason":
-        return "" if value in DISCHARGE_REASONS else "Choose the reason for discharge."
+        known = isinstance(value, str) and value in DISCHARGE_REASONS
+        return "" if known else "Choose the reason for discharge."
     return ""
 
 
@@ -188,7 +189,10 @@ def validate_note_content(kind: str, content: object) -> dict[str, Any]:
         elif value is None or value == "" or value == [] or value == {}:
             continue
         elif key == "minutes":
-            minutes = value if isinstance(value, Mapping) else {}
+            if not isinstance(value, Mapping):
+                errors[key] = "The minutes per CPT code could not be read."
+                continue
+            minutes = value
             try:
                 timed_units({k: v for k, v in minutes.items() if v}, "per_code")
             except ValidationError as error:

@@ -29,6 +29,7 @@ from ptclinic.models import (
     NoteCharge,
     OutcomeResult,
 )
+from ptclinic.models.base import utcnow
 from ptclinic.services.actor import Actor
 from ptclinic.services.billing import billing_lines, method_for_payer
 from ptclinic.services.day_text import day_text
@@ -119,7 +120,9 @@ def _update_goals(session: Session, actor: Actor, row: ClinicalNote) -> int:
             goal.status, goal.status_on = entry["status"], row.note_date
             changed += 1
     if changed:
-        plan.updated_by_id = actor.staff_id  # a new plan version: open plan windows reload
+        # A new plan version (even when the signer made the last change): open plan windows
+        # reload instead of saving over the statuses.
+        plan.updated_by_id, plan.updated_at = actor.staff_id, utcnow()
     return changed
 
 
@@ -132,7 +135,8 @@ def apply_signature(session: Session, actor: Actor, row: ClinicalNote) -> str:
     charges = _charges(session, row, episode.payer_type)
     session.add_all(charges)
     if charges:
-        said.append(f"{sum(c.units for c in charges)} units")
+        units = sum(c.units for c in charges)
+        said.append(f"{units} unit{'' if units == 1 else 's'}")
     visit = session.get(Appointment, row.appointment_id) if row.appointment_id else None
     if visit is not None and visit.status in OPEN_VISIT:
         visit.status = "completed"
