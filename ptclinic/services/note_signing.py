@@ -35,7 +35,8 @@ from ptclinic.services.billing import billing_lines, method_for_payer
 from ptclinic.services.day_text import day_text
 from ptclinic.services.errors import ValidationError
 from ptclinic.services.note_form import DISCHARGE_REASONS
-from ptclinic.services.outcomes import PsfsActivity, oswestry_percent, psfs_score
+from ptclinic.services.note_outcomes import note_scores
+from ptclinic.services.outcomes import Measure
 
 OPEN_VISIT = ("scheduled", "checked_in")
 
@@ -85,26 +86,17 @@ def _charges(session: Session, row: ClinicalNote, payer_type: str) -> list[NoteC
 
 def _outcome_rows(row: ClinicalNote, actor: Actor) -> list[OutcomeResult]:
     outcomes = row.content.get("outcomes") or {}
-    found: list[tuple[str, dict[str, Any], float | None]] = []
-    odi = outcomes.get("odi")
-    if odi and any(a is not None for a in odi):
-        percent = oswestry_percent(odi)
-        found.append(("odi", {"sections": odi}, None if percent is None else float(percent)))
-    if outcomes.get("nprs") is not None:
-        found.append(("nprs", {"now": outcomes["nprs"]}, float(outcomes["nprs"])))
-    scored = [
-        PsfsActivity(str(a["activity"]), int(a["score"]))
-        for a in outcomes.get("psfs") or []
-        if a.get("score") is not None
-    ]
-    if scored:
-        found.append(("psfs", {"activities": outcomes["psfs"]}, psfs_score(scored)))
+    answers: dict[Measure, dict[str, Any]] = {
+        Measure.ODI: {"sections": outcomes.get("odi")},
+        Measure.NPRS: {"now": outcomes.get("nprs")},
+        Measure.PSFS: {"activities": outcomes.get("psfs")},
+    }
     return [
         OutcomeResult(
-            episode_id=row.episode_id, measure=measure, taken_on=row.note_date, answers=answers,
-            score=score, recorded_by_id=actor.staff_id,
+            episode_id=row.episode_id, measure=measure.value, taken_on=row.note_date,
+            answers=answers[measure], score=score, recorded_by_id=actor.staff_id,
         )
-        for measure, answers, score in found
+        for measure, score in note_scores(outcomes).items()
     ]  # fmt: skip
 
 

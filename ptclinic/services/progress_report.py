@@ -17,7 +17,7 @@ note a chart number and "latest" (or a note id) mean, for the command line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -38,7 +38,6 @@ from ptclinic.models import (
     NoteAddendum,
     NoteCharge,
     NoteKind,
-    OutcomeResult,
     Patient,
     PlanCertification,
     Staff,
@@ -67,24 +66,14 @@ from ptclinic.services.note_form import (
     TEXT_PARTS,
     TOLERANCES,
 )
-from ptclinic.services.outcome_trend import MEASURE_ORDER, TrendPoint, value_text
-from ptclinic.services.outcomes import (
-    Measure,
-    MeasureChange,
-    PsfsActivity,
-    compare,
-    format_points,
-    oswestry_band,
-    oswestry_percent,
-    psfs_score,
-)
+from ptclinic.services.note_outcomes import OutcomeRow, outcome_table
+from ptclinic.services.outcome_trend import TrendPoint
 from ptclinic.services.patient_fields import age_on
 from ptclinic.services.pdf_style import printed_line, staff_title
 from ptclinic.services.permissions import Permission, require
 
 TITLES = {"visit": "Daily note", "progress": "Progress note", "discharge": "Discharge summary"}
 SEX_WORDS = {"female": "female", "male": "male", "other": "other sex", "unknown": ""}
-UNITS = {Measure.ODI: "%", Measure.NPRS: "/10", Measure.PSFS: "/10"}
 
 
 @dataclass(frozen=True)
@@ -116,52 +105,6 @@ class EpisodeFacts:
     visit_number: int  # this note's visit, the evaluation counted as the first
     plan: str  # "2×/week for 6 weeks, Dec 7, 2026 to Jan 18, 2027"; "" without a care plan
     certified: str  # "Dec 7, 2026 to Mar 6, 2027 (signed Dec 10, 2026)"; "" when none
-
-
-@dataclass(frozen=True)
-class OutcomeRow:
-    """One measure at intake (its first score in the episode) and in this note."""
-
-    measure: Measure
-    intake: float | None
-    intake_on: date | None
-    latest: float | None
-    detail: str  # the PSFS activities, or the Oswestry bands, intake → now
-
-    @property
-    def change(self) -> MeasureChange | None:
-        if self.intake is None or self.latest is None:
-            return None
-        return compare(self.measure, self.intake, self.latest)
-
-    def score_text(self, score: float | None) -> str:
-        """ "40%", "5/10", "3.0/10"; "—" for no score."""
-        return "—" if score is None else value_text(self.measure, score) + UNITS[self.measure]
-
-    @property
-    def change_text(self) -> str:
-        """ "16 points better", "2 points worse", "no change"; "" without both scores."""
-        change = self.change
-        if change is None:
-            return ""
-        points = abs(change.improvement)
-        if points < 0.05:
-            return "no change"
-        word = "point" if format_points(points) == "1" else "points"
-        return f"{format_points(points)} {word} {'better' if change.improvement > 0 else 'worse'}"
-
-    @property
-    def verdict(self) -> str:
-        """Whether the change reaches the MCID, in words."""
-        mcid = format_points(self.measure.mcid)
-        change = self.change
-        if change is None:
-            return "Not measured at intake" if self.intake is None else "Not re-measured"
-        if change.meets_mcid:
-            return f"MCID met ({mcid} points)"
-        if change.worse_by_mcid:
-            return f"Worse by at least the MCID ({mcid} points)"
-        return f"MCID not met (needs {mcid} points)"
 
 
 @dataclass(frozen=True)
@@ -317,80 +260,6 @@ def _signature(session: Session, staff_id: int | None, at: datetime | None) -> S
     assert person is not None  # a foreign key
     title = staff_title(person.full_name, person.credentials)
     return Signature(title, person.npi, person.role == Role.STUDENT.value, at)
-
-
-def _note_scores(outcomes: Mapping[str, Any]) -> dict[Measure, float]:
-    """This note's scores, as signing records them."""
-    scores: dict[Measure, float] = {}
-    odi = outcomes.get("odi")
-    if odi and any(a is not None for a in odi) and (percent := oswestry_percent(odi)) is not None:
-        scores[Measure.ODI] = float(percent)
-    if outcomes.get("nprs") is not None:
-        scores[Measure.NPRS] = float(outcomes["nprs"])
-    rated = [
-        PsfsActivity(str(a["activity"]), int(a["score"]))
-        for a in outcomes.get("psfs") or []
-        if a.get("score") is not None
-    ]
-    if rated and (average := psfs_score(rated)) is not None:
-        scores[Measure.PSFS] = average
-    return scores
-
-
-def _psfs_detail(intake: Sequence[Mapping[str, Any]], now: Sequence[Mapping[str, Any]]) -> str:
-    """ "Sitting 1 hour 3 → 7 · Lifting child — → 5" """
-    before = {str(a.get("activity", "")).strip().lower(): a.get("score") for a in intake}
-    parts = []
-    for item in now:
-        if item.get("score") is None:
-            continue
-        then = before.get(str(item.get("activity", "")).strip().lower())
-        parts.append(f"{item['activity']} {'—' if then is None else then} → {item['score']}")
-    return " · ".join(parts)
-
-
-def _odi_detail(intake: float | None, latest: float | None) -> str:
-    bands = [oswestry_band(score).label for score in (intake, latest) if score is not None]
-    return " → ".join(bands)
-
-
-def _outcomes(
-    session: Session, row: ClinicalNote
-) -> tuple[tuple[OutcomeRow, ...], tuple[TrendPoint, ...]]:
-    """The outcome table's rows and the trend chart's points (up to this note's day; this
-    note's own scores from the note, so a draft's show too)."""
-    if row.kind == NoteKind.VISIT:
-        return (), ()  # a daily note re-measures nothing
-    results = session.execute(
-        select(OutcomeResult.measure, OutcomeResult.taken_on, OutcomeResult.score,
-               OutcomeResult.answers)
-        .where(
-            OutcomeResult.episode_id == row.episode_id,
-            OutcomeResult.score.is_not(None),
-            or_(OutcomeResult.taken_on < row.note_date, OutcomeResult.evaluation_id.is_not(None)),
-        )
-        .order_by(OutcomeResult.taken_on, OutcomeResult.id)
-    ).all()  # fmt: skip
-    outcomes = row.content.get("outcomes") or {}
-    mine = _note_scores(outcomes)
-    points = [TrendPoint(m, on, float(score)) for m, on, score, _answers in results]
-    points += [TrendPoint(m.value, row.note_date, score) for m, score in mine.items()]
-    rows = []
-    for measure in MEASURE_ORDER:
-        first = next((r for r in results if r.measure == measure), None)
-        if first is None and measure not in mine:
-            continue
-        intake = None if first is None else float(first.score)
-        latest = mine.get(measure)
-        if measure is Measure.PSFS:
-            then = (first.answers.get("activities") if first else None) or []
-            detail = _psfs_detail(then, outcomes.get("psfs") or [])
-        elif measure is Measure.ODI:
-            detail = _odi_detail(intake, latest)
-        else:
-            detail = ""
-        rows.append(OutcomeRow(measure, intake, first.taken_on if first else None, latest, detail))
-    return tuple(rows), tuple(points)
 
 
 def _goals(session: Session, episode_id: int, content: Mapping[str, Any]) -> tuple[GoalLine, ...]:
@@ -549,7 +418,7 @@ def progress_report(
         assert patient is not None and author is not None
         clinic = _clinic(session)
         content = dict(row.content)
-        outcomes, trend = _outcomes(session, row)
+        outcomes, trend = outcome_table(session, row)
         exercises, techniques = _interventions(content)
         addenda = session.execute(
             select(NoteAddendum, Staff.full_name, Staff.credentials)
