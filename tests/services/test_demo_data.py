@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import exists, func, select, text
 
 from ptclinic.db import Database
 from ptclinic.models import (
@@ -342,6 +342,8 @@ def test_evaluations_in_varied_classifications_as_the_services_sign_them(
 def test_open_episodes_are_measured_again_so_the_pathway_shows_progress_and_stalls(
     db: Database,
 ) -> None:
+    from ptclinic.models import ClinicalNote
+
     generate_demo_data(db, DemoOptions(patients=600, years=0.5, seed=5), now=NOW)
     today = NOW.astimezone(ZoneInfo("America/Chicago")).date()
     with db.session() as session:
@@ -349,7 +351,14 @@ def test_open_episodes_are_measured_again_so_the_pathway_shows_progress_and_stal
             select(OutcomeResult.taken_on, Evaluation.evaluated_on, EpisodeOfCare.status)
             .join(Evaluation, Evaluation.episode_id == OutcomeResult.episode_id)
             .join(EpisodeOfCare, EpisodeOfCare.id == OutcomeResult.episode_id)
-            .where(OutcomeResult.evaluation_id.is_(None))
+            .where(
+                OutcomeResult.evaluation_id.is_(None),
+                ~exists().where(  # re-measured in a progress note or discharge: not these
+                    ClinicalNote.episode_id == OutcomeResult.episode_id,
+                    ClinicalNote.note_date == OutcomeResult.taken_on,
+                    ClinicalNote.kind != "visit",
+                ),
+            )
         ).all()
         evaluated_open = session.scalars(
             select(Evaluation.episode_id)

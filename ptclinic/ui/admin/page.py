@@ -14,6 +14,7 @@ from ptclinic.db import Database
 from ptclinic.services.actor import Actor
 from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.audit_tab import AuditTab
+from ptclinic.ui.admin.billing_tab import BillingTab
 from ptclinic.ui.admin.rooms_tab import RoomsTab
 from ptclinic.ui.admin.scheduling_tab import SchedulingTab
 from ptclinic.ui.admin.settings_tab import SettingsTab
@@ -29,6 +30,7 @@ TABS: tuple[tuple[Permission, str, TabFactory], ...] = (
     (Permission.MANAGE_SETTINGS, "Cli&nic settings", SettingsTab),
     # No mnemonic: every free letter of "Scheduling" is taken by the Go menu or another tab.
     (Permission.MANAGE_SETTINGS, "Scheduling", SchedulingTab),
+    (Permission.MANAGE_SETTINGS, "&Billing", BillingTab),
     (Permission.VIEW_AUDIT_LOG, "Audit &log", AuditTab),
 )
 
@@ -45,6 +47,7 @@ class AdministrationPage(QWidget):
         self.rooms_tab: RoomsTab | None = None
         self.settings_tab: SettingsTab | None = None
         self.scheduling_tab: SchedulingTab | None = None
+        self.billing_tab: BillingTab | None = None
         self.audit_tab: AuditTab | None = None
         for permission, label, factory in TABS:
             if can(actor, permission):
@@ -77,6 +80,8 @@ class AdministrationPage(QWidget):
             self.settings_tab = tab
         elif isinstance(tab, SchedulingTab):
             self.scheduling_tab = tab
+        elif isinstance(tab, BillingTab):
+            self.billing_tab = tab
         elif isinstance(tab, AuditTab):
             self.audit_tab = tab
 
@@ -85,8 +90,7 @@ class AdministrationPage(QWidget):
         return [self.tabs.tabText(i).replace("&", "") for i in range(self.tabs.count())]
 
     def has_unsaved_work(self) -> bool:
-        """True when settings or hours were edited and not saved (the window asks first)."""
-        return any(
-            tab is not None and tab.has_unsaved_work()
-            for tab in (self.settings_tab, self.scheduling_tab)
-        )
+        """True when settings, hours or the threshold were edited and not saved (the window
+        asks first)."""
+        tabs = (self.settings_tab, self.scheduling_tab, self.billing_tab)
+        return any(tab is not None and tab.has_unsaved_work() for tab in tabs)

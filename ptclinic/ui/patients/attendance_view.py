@@ -1,9 +1,14 @@
 """The chart's attendance section: how the patient's visits went, and the visits themselves.
 
 A summary line ("5 completed · 2 booked · 1 cancelled (1 late) · 2 no-shows", a warning from
-the booking rule's number of no-shows on), then today's and upcoming visits, soonest first,
+the booking rule's number of no-shows on), under it the year's therapy billed against the
+therapy threshold once the clinic keeps fees ("$1,240.00 of the $2,480.00 therapy threshold
+billed in 2026."), then today's and upcoming visits, soonest first,
 apart from past visits, newest first. Status is a sign and a word, never colour alone. The
-section reloads itself after any change to appointments (``data_changed("appointment")``).
+section reloads itself after any change to appointments (``data_changed("appointment")``); the
+threshold line, an audited look at the patient's billing, when one of the patient's own visits
+changes (signing its note completes it) or the clinic's billing settings do; not on every
+draft autosave.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QTableView, QVBoxLayout, QWidget
 from ptclinic.db import Database
 from ptclinic.services.actor import Actor
 from ptclinic.services.attendance import Attendance, AttendanceVisit, attendance
+from ptclinic.services.billing_settings import ThresholdTotal, patient_threshold
 from ptclinic.services.booking import NO_SHOW_WARNING_AT
 from ptclinic.services.clinic import clinic_zone
 from ptclinic.services.day_text import weekday_day_text
@@ -156,10 +162,13 @@ class AttendanceView(QWidget):
         self._zone = ZoneInfo("UTC")
         self._patient_id: int | None = None
         self.attendance: Attendance | None = None
+        self.threshold_total: ThresholdTotal | None = None
 
         self.title = _label("sectionTitle", "Attendance")
         self.summary = _label()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.threshold = _label()
+        self.threshold.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = _label("hint", NO_VISITS)
         self.error = _label("formError")
         self.ahead_title = _subheading(AHEAD)
@@ -181,7 +190,7 @@ class AttendanceView(QWidget):
     def _parts(self) -> list[QWidget]:
         """The section's widgets, top to bottom."""
         return [
-            self.title, self.error, self.summary, self.empty, self.ahead_title,
+            self.title, self.error, self.summary, self.threshold, self.empty, self.ahead_title,
             self.nothing_ahead, self.ahead_table, self.past_title, self.past_table,
         ]  # fmt: skip
 
@@ -200,11 +209,14 @@ class AttendanceView(QWidget):
 
     def show_patient(self, patient_id: int) -> None:
         self._patient_id = patient_id
+        self.threshold_total = None
         self.reload()
+        self.reload_threshold()
 
     def clear(self) -> None:
         self._patient_id = None
         self.attendance = None
+        self.threshold_total = None
         self._show_nothing()
 
     def reload(self) -> None:
@@ -223,6 +235,19 @@ class AttendanceView(QWidget):
             return
         self.attendance = found
         self._show(found)
+
+    def reload_threshold(self) -> None:
+        """Read the patient's therapy billed this year again (an audited view); the line shows
+        only when the clinic keeps fees and the visits loaded."""
+        if self._patient_id is None or self.attendance is None:
+            return
+        try:
+            total = patient_threshold(self._db, self._actor, self._patient_id, now=self._clock())
+        except DomainError as exc:  # the visits above still stand; this line is extra
+            log.warning("loading the therapy threshold total failed: %s", exc.__cause__ or exc)
+            total = None
+        self.threshold_total = total
+        self._show_threshold()
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -251,6 +276,7 @@ class AttendanceView(QWidget):
         self.summary.setObjectName("formNotice" if warn else "")
         self.summary.setStyleSheet("/* restyle */")
         self.summary.show()
+        self._show_threshold()
         today = self._clock().astimezone(self._zone).date()
         ahead, past = split_visits(found.visits, today, self._zone)
         self.ahead_title.setText(f"Today and upcoming ({len(ahead)})" if ahead else AHEAD)
@@ -275,6 +301,19 @@ class AttendanceView(QWidget):
         height += table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         table.setFixedHeight(height)
 
-    def _on_data_changed(self, kind: str, _ids: list[object]) -> None:
+    def _show_threshold(self) -> None:
+        total = self.threshold_total
+        words = total.words() if total is not None and self.summary.isVisibleTo(self) else ""
+        over = total is not None and total.over
+        self.threshold.setText(("⚠ " if over else "") + words)
+        self.threshold.setObjectName("formNotice" if over else "")
+        self.threshold.setStyleSheet("/* restyle */")
+        self.threshold.setVisible(bool(words))
+
+    def _on_data_changed(self, kind: str, ids: list[object]) -> None:
         if kind == "appointment":
             self.reload()
+            if self.attendance and set(ids) & {v.id for v in self.attendance.visits}:
+                self.reload_threshold()  # e.g. a visit completed by its signed note
+        elif kind == "billing":
+            self.reload_threshold()

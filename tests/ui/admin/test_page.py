@@ -15,7 +15,14 @@ def _page(qtbot: QtBot, db: Database, actor: Actor) -> AdministrationPage:
 
 def test_administrator_gets_every_tab(qtbot: QtBot, clinic_db: Database, admin: Actor) -> None:
     page = _page(qtbot, clinic_db, admin)
-    assert page.tab_labels() == ["Staff", "Rooms", "Clinic settings", "Scheduling", "Audit log"]
+    assert page.tab_labels() == [
+        "Staff",
+        "Rooms",
+        "Clinic settings",
+        "Scheduling",
+        "Billing",
+        "Audit log",
+    ]
     assert page.staff_tab and page.rooms_tab and page.settings_tab and page.audit_tab
     assert not page.has_unsaved_work()
 
@@ -49,4 +56,13 @@ def test_unsaved_settings_are_reported(qtbot: QtBot, clinic_db: Database, admin:
     page = _page(qtbot, clinic_db, admin)
     assert page.settings_tab is not None
     page.settings_tab.phone.setText("(555) 000-1111")
+    assert page.has_unsaved_work()
+
+
+def test_an_unsaved_threshold_counts_as_unsaved_work(
+    qtbot: QtBot, clinic_db: Database, admin: Actor
+) -> None:
+    page = _page(qtbot, clinic_db, admin)
+    assert page.billing_tab is not None and not page.has_unsaved_work()
+    page.billing_tab.threshold.setText("2,500.00")
     assert page.has_unsaved_work()
