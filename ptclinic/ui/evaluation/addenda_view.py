@@ -1,15 +1,39 @@
-"""The signed evaluation's signature and its addenda, shown under the original, newest last."""
+"""A signed record's signature and its addenda, shown under the original, newest last (the
+evaluation's, a visit note's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ptclinic.services.evaluation_records import EvaluationRecord
+from ptclinic.services.evaluation_records import Addendum
 from ptclinic.ui.patients.search_model import format_date
+
+
+class SignedRecord(Protocol):
+    """What the view reads of a record (``EvaluationRecord``, ``NoteRecord``)."""
+
+    @property
+    def signed_at(self) -> datetime | None: ...
+
+    @property
+    def signed_by_name(self) -> str: ...
+
+    @property
+    def cosign_required(self) -> bool: ...
+
+    @property
+    def cosigned_at(self) -> datetime | None: ...
+
+    @property
+    def cosigned_by_name(self) -> str: ...
+
+    @property
+    def addenda(self) -> tuple[Addendum, ...]: ...
 
 
 def moment_text(moment: datetime, zone: ZoneInfo) -> str:
@@ -18,7 +42,7 @@ def moment_text(moment: datetime, zone: ZoneInfo) -> str:
     return f"{format_date(local.date())} at {local:%H:%M}"
 
 
-def signature_text(record: EvaluationRecord, zone: ZoneInfo) -> str:
+def signature_text(record: SignedRecord, zone: ZoneInfo) -> str:
     """Who signed and co-signed, and when ("" for a draft)."""
     if record.signed_at is None:
         return ""
@@ -31,18 +55,15 @@ def signature_text(record: EvaluationRecord, zone: ZoneInfo) -> str:
     return words + "."
 
 
-class AddendaView(QScrollArea):
-    """The signature block, then each addendum (author, time, text) in a frame of its own
-    (the window's "Add addendum…" button adds one)."""
+class AddendaList(QWidget):
+    """The signature block, then each addendum (author, time, text) in a frame of its own, as
+    tall as it needs: for a window that scrolls it with the rest of the record."""
 
     def __init__(self, zone: ZoneInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._zone = zone
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(18, 8, 18, 18)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(10)
         title = QLabel("Signature and addenda")
         title.setObjectName("sectionTitle")
@@ -53,13 +74,12 @@ class AddendaView(QScrollArea):
         self._entries = QVBoxLayout()
         self._entries.setSpacing(10)
         self._layout.addLayout(self._entries)
-        self._layout.addStretch(1)
-        self.setWidget(body)
         self.entries: list[QFrame] = []
 
-    def show_record(self, record: EvaluationRecord) -> None:
+    def show_record(self, record: SignedRecord) -> None:
         self.signature.setText(signature_text(record, self._zone) or "Not signed yet.")
         for frame in self.entries:
+            frame.hide()  # gone at once, not when the event loop next deletes it
             frame.deleteLater()
         self.entries = []
         if not record.addenda:
@@ -94,3 +114,31 @@ class AddendaView(QScrollArea):
         return [
             " ".join(label.text() for label in frame.findChildren(QLabel)) for frame in self.entries
         ]
+
+
+class AddendaView(QScrollArea):
+    """``AddendaList`` on a page of its own that scrolls (the window's "Add addendum…" button
+    adds one)."""
+
+    def __init__(self, zone: ZoneInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 8, 18, 18)
+        self.list = AddendaList(zone)
+        self.signature = self.list.signature
+        layout.addWidget(self.list)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    @property
+    def entries(self) -> list[QFrame]:
+        return self.list.entries
+
+    def show_record(self, record: SignedRecord) -> None:
+        self.list.show_record(record)
+
+    def texts(self) -> list[str]:
+        return self.list.texts()

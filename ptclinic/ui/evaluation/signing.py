@@ -1,14 +1,21 @@
-"""Signing an evaluation with the password, co-signing a student's, and adding an addendum.
+"""Signing a clinical record (the evaluation, a visit note) with the password, co-signing a
+student's, and adding an addendum.
 
 Each dialog shows what it acts on, calls one service on OK and stays open with the refusal in
 words (a wrong password, a locked account, what is still missing, someone else's newer save, an
-unreachable database). On success it emits ``data_changed("evaluation", [id])`` and keeps the
-service's answer: ``signed`` for the signing dialogs, ``saved`` for the addendum.
+unreachable database). On success it emits ``data_changed(kind, [id])`` and keeps the service's
+answer: ``signed`` for the signing dialogs, ``saved`` for the addendum.
+
+A ``SignedKind`` says which services a kind of record signs through and how the dialogs speak of
+it; the evaluation's (``EVALUATION``) is the default.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Generic, Protocol, TypeVar, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,7 +41,7 @@ from ptclinic.ui.patients.search_model import format_date
 from ptclinic.ui.schedule.layout import short_date
 
 FINAL = (
-    "A signed evaluation cannot be changed afterwards. Corrections are added as addenda under "
+    "A signed {noun} cannot be changed afterwards. Corrections are added as addenda under "
     "it, with their author and time."
 )
 STUDENT = (
@@ -42,7 +49,7 @@ STUDENT = (
     "final once they co-sign."
 )
 COSIGN = (
-    "Your co-signature makes the evaluation final: it cannot be changed afterwards. "
+    "Your co-signature makes the {noun} final: it cannot be changed afterwards. "
     "Corrections are added as addenda under it."
 )
 
@@ -60,22 +67,92 @@ def patient_words(patient: PatientSummary | PatientRecord) -> str:
     return f"{patient.display_name}{born} · Chart # {patient.chart_number}"
 
 
-def problem_list(error: ValidationError) -> str:
+def problem_list(error: ValidationError, noun: str = "evaluation") -> str:
     """What still stops the signature, one line each."""
     lines = "\n".join(f"• {message}" for message in error.field_errors.values())
-    return f"The evaluation cannot be signed yet:\n{lines}\nFix these in the form, then sign."
+    return f"The {noun} cannot be signed yet:\n{lines}\nFix these in the form, then sign."
 
 
-class _PasswordDialog(ServiceDialog):
-    """The evaluation at a glance, a notice of what the signature means, and the password."""
+class SignableRecord(Protocol):
+    """What the dialogs read of a record (``EvaluationRecord``, ``NoteRecord``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def patient_id(self) -> int: ...
+
+    @property
+    def therapist_name(self) -> str: ...
+
+    @property
+    def signed_by_name(self) -> str: ...
+
+    @property
+    def signed_at(self) -> datetime | None: ...
+
+
+R = TypeVar("R", bound=SignableRecord)
+
+
+@dataclass(frozen=True)
+class SignedKind(Generic[R]):
+    """One kind of signed record: the ``data_changed`` kind it is announced as, the words the
+    dialogs use for it, and the services that sign, co-sign and add an addendum.
+
+    ``facts`` are the (caption, text) rows the signing dialogs show under the patient;
+    ``written_on`` the record's day, for the addendum's introduction. With ``hand_back_problems``
+    what signing finds missing closes the dialog and waits in ``problems`` for the window to
+    show next to each part, instead of being listed in the dialog."""
+
+    event: str
+    noun: str
+    facts: Callable[[R], tuple[tuple[str, str], ...]]
+    written_on: Callable[[R], date]
+    sign: Callable[[Database, Actor, int, int, str], R]
+    cosign: Callable[[Database, Actor, int, int, str], R]
+    add_addendum: Callable[[Database, Actor, int, str], R]
+    hand_back_problems: bool = False
+
+
+def _evaluation_facts(record: EvaluationRecord) -> tuple[tuple[str, str], ...]:
+    return (
+        ("Evaluated", long_date(record.evaluated_on)),
+        ("Classification", record.classification_label or "Not chosen yet"),
+    )
+
+
+# The services are looked up on each call, so a test can stand in for one.
+EVALUATION: SignedKind[EvaluationRecord] = SignedKind(
+    event="evaluation",
+    noun="evaluation",
+    facts=_evaluation_facts,
+    written_on=lambda record: record.evaluated_on,
+    sign=lambda *args: evaluation_records.sign_evaluation(*args),
+    cosign=lambda *args: evaluation_records.cosign_evaluation(*args),
+    add_addendum=lambda *args: evaluation_records.add_addendum(*args),
+)
+FACT_NAMES = ("signDate", "signClass")  # object names of the first facts' values
+
+
+def _kind(kind: SignedKind[R] | None) -> SignedKind[R]:
+    return kind if kind is not None else cast(SignedKind[R], EVALUATION)
+
+
+class _PasswordDialog(ServiceDialog, Generic[R]):
+    """The record at a glance, a notice of what the signature means, and the password."""
 
     def __init__(
         self,
         db: Database,
         actor: Actor,
-        record: EvaluationRecord,
+        record: R,
         parent: QWidget | None,
         *,
+        kind: SignedKind[R],
         title: str,
         ok_label: str,
         notice: str,
@@ -83,15 +160,14 @@ class _PasswordDialog(ServiceDialog):
     ) -> None:
         super().__init__(title, ok_label, parent)
         self.setMinimumWidth(600)
-        self._db, self._actor, self._record = db, actor, record
-        self.signed: EvaluationRecord | None = None
+        self._db, self._actor, self._record, self._kind = db, actor, record, kind
+        self.signed: R | None = None
+        self.problems: dict[str, str] = {}
         if patient is None:
             patient = patient_summary(db, actor, record.patient_id)
         self._summary_row("Patient", patient_words(patient), "signPatient")
-        self._summary_row("Evaluated", long_date(record.evaluated_on), "signDate")
-        self._summary_row(
-            "Classification", record.classification_label or "Not chosen yet", "signClass"
-        )
+        for n, (caption, text) in enumerate(kind.facts(record)):
+            self._summary_row(caption, text, FACT_NAMES[n] if n < len(FACT_NAMES) else "")
         self.notice = QLabel(notice)
         self.notice.setObjectName("formNotice")
         self.notice.setWordWrap(True)
@@ -112,7 +188,7 @@ class _PasswordDialog(ServiceDialog):
         caption.setObjectName("hint")
         self.form.addRow(caption, value)
 
-    def sign(self, password: str) -> EvaluationRecord:
+    def sign(self, password: str) -> R:
         raise NotImplementedError
 
     def accept(self) -> None:
@@ -120,7 +196,12 @@ class _PasswordDialog(ServiceDialog):
         try:
             self.signed = self.sign(self.password.text())
         except ValidationError as exc:
-            self.message.show_error(problem_list(exc))
+            if self._kind.hand_back_problems:
+                self.problems = dict(exc.field_errors)
+                self.password.clear()
+                QDialog.reject(self)
+                return
+            self.message.show_error(problem_list(exc, self._kind.noun))
         except AccountLocked as exc:
             self.message.show_error(str(exc))
         except AuthenticationError:
@@ -129,7 +210,7 @@ class _PasswordDialog(ServiceDialog):
         except DomainError as exc:
             self.message.show_error(describe(exc))
         else:
-            events().data_changed.emit("evaluation", [self._record.id])
+            events().data_changed.emit(self._kind.event, [self._record.id])
             QDialog.accept(self)
             return
         self.password.clear()  # never left lying in the dialog, right or wrong
@@ -137,53 +218,57 @@ class _PasswordDialog(ServiceDialog):
         self._fit()
 
 
-class SignDialog(_PasswordDialog):
+class SignDialog(_PasswordDialog[R]):
     """The author signs their draft. ``patient`` (shown in the summary) is looked up when the
-    caller does not pass the one it already holds."""
+    caller does not pass the one it already holds; ``kind`` is the evaluation's by default."""
 
     def __init__(
         self,
         db: Database,
         actor: Actor,
-        record: EvaluationRecord,
+        record: R,
         parent: QWidget | None = None,
         *,
         patient: PatientSummary | PatientRecord | None = None,
+        kind: SignedKind[R] | None = None,
     ) -> None:
         student = actor.role == Role.STUDENT.value
+        chosen = _kind(kind)
         super().__init__(
             db, actor, record, parent,
-            title="Sign the evaluation",
+            kind=chosen,
+            title=f"Sign the {chosen.noun}",
             ok_label="&Sign",
-            notice=f"⚠ {FINAL}" + (f"\n{STUDENT}" if student else ""),
+            notice=f"⚠ {FINAL.format(noun=chosen.noun)}" + (f"\n{STUDENT}" if student else ""),
             patient=patient,
         )  # fmt: skip
-        self.set_intro("Check that this is the right patient and evaluation, then sign.")
+        self.set_intro(f"Check that this is the right patient and {chosen.noun}, then sign.")
 
-    def sign(self, password: str) -> EvaluationRecord:
+    def sign(self, password: str) -> R:
         record = self._record
-        return evaluation_records.sign_evaluation(
-            self._db, self._actor, record.id, record.version, password
-        )
+        return self._kind.sign(self._db, self._actor, record.id, record.version, password)
 
 
-class CosignDialog(_PasswordDialog):
-    """A therapist co-signs a student's signed evaluation."""
+class CosignDialog(_PasswordDialog[R]):
+    """A therapist co-signs a student's signed record."""
 
     def __init__(
         self,
         db: Database,
         actor: Actor,
-        record: EvaluationRecord,
+        record: R,
         parent: QWidget | None = None,
         *,
         patient: PatientSummary | PatientRecord | None = None,
+        kind: SignedKind[R] | None = None,
     ) -> None:
+        chosen = _kind(kind)
         super().__init__(
             db, actor, record, parent,
-            title="Co-sign the evaluation",
+            kind=chosen,
+            title=f"Co-sign the {chosen.noun}",
             ok_label="&Co-sign",
-            notice=f"⚠ {COSIGN}",
+            notice=f"⚠ {COSIGN.format(noun=chosen.noun)}",
             patient=patient,
         )  # fmt: skip
         signed = ""
@@ -195,31 +280,34 @@ class CosignDialog(_PasswordDialog):
             "waiting for your co-signature. Read it through before co-signing."
         )
 
-    def sign(self, password: str) -> EvaluationRecord:
+    def sign(self, password: str) -> R:
         record = self._record
-        return evaluation_records.cosign_evaluation(
-            self._db, self._actor, record.id, record.version, password
-        )
+        return self._kind.cosign(self._db, self._actor, record.id, record.version, password)
 
 
-class AddendumDialog(ServiceDialog):
-    """A correction or addition under a signed evaluation; closing with text typed asks first."""
+class AddendumDialog(ServiceDialog, Generic[R]):
+    """A correction or addition under a signed record; closing with text typed asks first."""
 
     def __init__(
         self,
         db: Database,
         actor: Actor,
-        record: EvaluationRecord,
+        record: R,
         parent: QWidget | None = None,
+        *,
+        kind: SignedKind[R] | None = None,
     ) -> None:
         super().__init__("Add an addendum", "&Add the addendum", parent)
+        self._kind = _kind(kind)
         self._db, self._actor, self._record = db, actor, record
-        self.saved: EvaluationRecord | None = None
+        self.saved: R | None = None
         self.setMinimumWidth(600)
         by = record.signed_by_name or record.therapist_name
+        noun = self._kind.noun
         self.set_intro(
-            f"Evaluation of {long_date(record.evaluated_on)}, signed by {by}. The addendum is "
-            "shown under it with your name and the time; the signed evaluation stays as it was."
+            f"{noun.capitalize()} of {long_date(self._kind.written_on(record))}, signed by {by}. "
+            f"The addendum is shown under it with your name and the time; the signed {noun} "
+            "stays as it was."
         )
         self.text = QPlainTextEdit()
         self.text.setObjectName("addendumText")
@@ -251,10 +339,10 @@ class AddendumDialog(ServiceDialog):
         return bool(self.text.toPlainText().strip())
 
     def save(self) -> None:
-        self.saved = evaluation_records.add_addendum(
+        self.saved = self._kind.add_addendum(
             self._db, self._actor, self._record.id, self.text.toPlainText()
         )
-        events().data_changed.emit("evaluation", [self._record.id])
+        events().data_changed.emit(self._kind.event, [self._record.id])
 
     def reject(self) -> None:
         """Esc, Cancel and the close button: ask before throwing away what was typed."""
