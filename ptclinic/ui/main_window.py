@@ -44,6 +44,9 @@ from ptclinic.ui.evaluation.window import EvaluationWindow, open_evaluation
 from ptclinic.ui.events import events
 from ptclinic.ui.exercises.library_page import ExerciseLibraryPage
 from ptclinic.ui.idle_lock import IdleLock
+from ptclinic.ui.my_work.page import MyWorkPage
+from ptclinic.ui.notes.note_window import NoteWindow
+from ptclinic.ui.notes.open import open_note, open_note_for_appointment
 from ptclinic.ui.patients.page import PatientsPage
 from ptclinic.ui.schedule.page import SchedulePage
 from ptclinic.ui.window_size import remember_size, restore_size
@@ -68,14 +71,7 @@ class PageSpec:
 PAGES = (
     PageSpec("schedule", "Schedule", "Ctrl+1", lambda a: can(a, Permission.MANAGE_SCHEDULE)),
     PageSpec("patients", "Patients", "Ctrl+2", lambda a: can(a, Permission.VIEW_PATIENTS)),
-    PageSpec(
-        "my_work",
-        "My work",
-        "Ctrl+3",
-        lambda a: can(a, Permission.VIEW_CLINICAL),
-        "Your caseload, notes to finish and progress reports due arrive in a later release "
-        "of PT Clinic.",
-    ),
+    PageSpec("my_work", "My work", "Ctrl+3", lambda a: can(a, Permission.VIEW_CLINICAL)),
     PageSpec("exercises", "Exercise library", "Ctrl+4", lambda a: can(a, Permission.VIEW_CLINICAL)),
     PageSpec(
         "admin",
@@ -84,8 +80,9 @@ PAGES = (
         lambda a: can(a, Permission.MANAGE_STAFF) or can(a, Permission.VIEW_AUDIT_LOG),
     ),
 )
-# The page a role lands on: the first working one, not a "later release" placeholder.
-_LANDING = ("schedule", "patients", "admin")
+# The page a role lands on: the first working one, not a "later release" placeholder. A
+# clinician sees the next patient and what is due the moment they log in.
+_LANDING = ("my_work", "schedule", "patients", "admin")
 
 
 @runtime_checkable
@@ -186,11 +183,17 @@ class MainWindow(QMainWindow):
                 page.open_care_plan.connect(self.open_care_plan)
             elif spec.key == "admin":
                 page = AdministrationPage(self._db, self._actor)
+            elif spec.key == "my_work":
+                page = MyWorkPage(self._db, self._actor)
+                page.open_evaluation.connect(self.open_evaluation)
+                page.open_visit_note.connect(self.open_visit_note)
+                page.open_note.connect(self.open_note)
             elif spec.key == "exercises":
                 page = ExerciseLibraryPage(self._db, self._actor)
             elif spec.key == "schedule":
                 page = SchedulePage(self._db, self._actor)
                 page.open_chart.connect(self._open_chart)
+                page.open_visit_note.connect(self.open_visit_note)
                 page.show_requested.connect(partial(self.show_page, "schedule"))
             else:
                 page = ComingLaterPage(spec.title, spec.later)
@@ -296,6 +299,20 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Evaluation", str(exc))
             return None
 
+    def open_visit_note(self, appointment_id: int) -> NoteWindow | None:
+        """The visit's note in its own window, started when there is none yet (a refusal is
+        told over this window)."""
+        return open_note_for_appointment(
+            self, self._db, self._actor, appointment_id,
+            journal_folder=self._drafts_folder, settings=self._settings,
+        )  # fmt: skip
+
+    def open_note(self, note_id: int) -> NoteWindow | None:
+        return open_note(
+            self, self._db, self._actor, note_id,
+            journal_folder=self._drafts_folder, settings=self._settings,
+        )  # fmt: skip
+
     def open_care_plan(self, episode_id: int) -> CarePlanWindow | None:
         """The episode's care plan in its own window (brought forward when already open)."""
         try:
@@ -312,11 +329,15 @@ class MainWindow(QMainWindow):
             return None
 
     def _close_evaluations(self) -> bool:
-        """Close every evaluation window (each saves first); False when one asked to stay. When
-        the session was ended for this user, save what can be saved and close without asking:
-        what is on screen is kept on this computer and offered again next time."""
+        """Close every evaluation and note window (each saves first); False when one asked to
+        stay. When the session was ended for this user, save what can be saved and close
+        without asking: what is on screen is kept on this computer and offered again next time."""
         # Only this window's own: another session's (a test's, a switched user's) is not ours.
-        for window in self.findChildren(EvaluationWindow):
+        windows: list[EvaluationWindow | NoteWindow] = [
+            *self.findChildren(EvaluationWindow),
+            *self.findChildren(NoteWindow),
+        ]
+        for window in windows:
             if not window.isVisible():
                 continue
             if self._session_over:

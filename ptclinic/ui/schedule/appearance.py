@@ -59,12 +59,22 @@ def short_person(full_name: str) -> str:
     return f"{parts[0][0]}. {' '.join(parts[1:])}" if len(parts) > 1 else full_name
 
 
+PROGRESS_DUE = "⚠ Progress note due"
+_PROGRESS_SUFFIX = " · progress note due"  # how visit_count_text ends at such a visit
+
+
 def block_lines(view: AppointmentView, *, by_room: bool) -> tuple[str, str]:
     """The second and third line of a block under the name: what kind of visit and where (or,
-    in the room view, with whom)."""
+    in the room view, with whom), then the visit count. A Medicare visit needing a progress
+    note leads the second line with "⚠ Progress note due": a 45-minute block shows only two
+    lines, and the therapist must see it before the visit starts."""
     place = short_person(view.therapist_name) if by_room else view.room_name
     second = f"{view.visit_label} · {place}" if place else view.visit_label
-    return second, view.visit_count_text()
+    third = view.visit_count_text()
+    if view.progress_day is not None:
+        second = f"{PROGRESS_DUE} · {second}"
+        third = third.removesuffix(_PROGRESS_SUFFIX)  # said once is enough
+    return second, third
 
 
 def detail_text(view: AppointmentView, zone: ZoneInfo) -> str:

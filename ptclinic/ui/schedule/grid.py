@@ -65,6 +65,7 @@ class ScheduleGrid(QAbstractScrollArea, GridPainting):
     drop_requested = Signal(object)  # DropTarget
     drag_refused = Signal(object)  # AppointmentView that may not be moved
     menu_requested = Signal(object, QPoint)  # AppointmentView or Slot, global position
+    visit_activated = Signal(object, QPoint)  # double-click on a visit: AppointmentView, where
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -375,7 +376,7 @@ class ScheduleGrid(QAbstractScrollArea, GridPainting):
         pos = event.position().toPoint()
         placed = self._hit(pos)
         if placed is not None:
-            self.menu_requested.emit(placed.view, self.viewport().mapToGlobal(pos))
+            self.visit_activated.emit(placed.view, self.viewport().mapToGlobal(pos))
         elif (slot := self._slot_at(pos)) is not None:
             self.select_slot(slot)
             self.slot_activated.emit(slot)

@@ -35,7 +35,9 @@ from ptclinic.services import calendar, waitlist
 from ptclinic.services.actor import Actor
 from ptclinic.services.calendar import AppointmentView, CalendarSpan
 from ptclinic.services.clinic import clinic_zone
+from ptclinic.services.clinical_notes import NOT_DOCUMENTED
 from ptclinic.services.errors import DatabaseUnavailable, DomainError
+from ptclinic.services.permissions import Permission, can
 from ptclinic.services.schedule_view import AppointmentStatus, can_move
 from ptclinic.ui.admin.common import MessageLine
 from ptclinic.ui.events import events
@@ -68,8 +70,9 @@ WAITLIST_MIN_WIDTH, WAITLIST_WIDTH = 260, 300
 REFRESH_MS = 60_000  # other workstations' bookings appear within a minute
 S = AppointmentStatus
 _REFRESHING_KINDS = {
-    "appointment", "patient", "staff", "room", "clinic", "schedule_settings", "waitlist",
+    "appointment", "patient", "staff", "room", "clinic", "schedule_settings", "waitlist", "note",
 }  # fmt: skip
+WRITE_NOTE, OPEN_NOTE = "Write visit &note", "Open &note"
 
 
 def _utc_now() -> datetime:
@@ -78,7 +81,8 @@ def _utc_now() -> datetime:
 
 class SchedulePage(VisitActions):
     """``clock`` gives the current moment (tests fix it); ``open_chart(patient_id)`` asks the
-    main window to show that patient's chart."""
+    main window to show that patient's chart, ``open_visit_note(appointment_id)`` (a
+    clinician's "Write visit note", Ctrl+E or a double-click) to open the visit's note."""
 
     # An action chosen from the main window's Schedule menu while another page is shown: the
     # main window brings this page forward before the action runs.
@@ -117,6 +121,7 @@ class SchedulePage(VisitActions):
         self.grid.drop_requested.connect(self._dropped)
         self.grid.drag_refused.connect(self._drag_refused)
         self.grid.menu_requested.connect(self._show_menu)
+        self.grid.visit_activated.connect(self._visit_activated)
         events().data_changed.connect(self._on_data_changed)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -205,6 +210,7 @@ class SchedulePage(VisitActions):
             self.today_action, self.prev_action, self.next_action, self.goto_action, None,
             self.check_in_action, self.undo_check_in_action, self.no_show_action,
             self.move_action, self.cancel_action, self.undo_action, None, self.chart_action,
+            *([self.note_action] if self.note_action is not None else []),
         ]  # fmt: skip
 
     def _build_actions(self) -> None:
@@ -230,6 +236,10 @@ class SchedulePage(VisitActions):
         self.waitlist_action = self._action(
             "&Waitlist", "Ctrl+Shift+W", lambda: self.show_waitlist(not self.waitlist.isVisible())
         )
+        # A clinician writes the visit's note from the calendar; the front desk does not.
+        self.note_action: QAction | None = None
+        if can(self._actor, Permission.WRITE_CLINICAL):
+            self.note_action = self._action(WRITE_NOTE, "Ctrl+E", self.write_visit_note)
         self.book_here_action = QAction("&Book here…", self)
         self.book_here_action.setShortcut(QKeySequence("Ctrl+B"))
         self.book_here_action.triggered.connect(lambda _checked=False: self.book())
@@ -369,6 +379,11 @@ class SchedulePage(VisitActions):
         self.no_show_action.setEnabled(S.NO_SHOW in changes)
         self.move_action.setEnabled(view is not None and can_move(view.status))
         self.chart_action.setEnabled(view is not None)
+        if self.note_action is not None:
+            self.note_action.setEnabled(self._note_possible(view))
+            self.note_action.setText(
+                OPEN_NOTE if view is not None and view.note_status else WRITE_NOTE
+            )
         if view is not None:
             self.details.setText(detail_text(view, self._zone))
             self.details.setToolTip("")
@@ -484,12 +499,28 @@ class SchedulePage(VisitActions):
         menu.exec(where)
         menu.deleteLater()
 
+    def _visit_activated(self, view: AppointmentView, where: QPoint) -> None:
+        """A double-click on a visit: a clinician opens its note; otherwise its menu opens."""
+        if self.note_action is not None and self._note_possible(view):
+            self.grid.select_appointment(view.id)
+            self.write_visit_note()
+        else:
+            self._show_menu(view, where)
+
+    @staticmethod
+    def _note_possible(view: AppointmentView | None) -> bool:
+        """A note is written for a visit that took place or will (or opened once started)."""
+        return view is not None and (bool(view.note_status) or view.status not in NOT_DOCUMENTED)
+
     def build_menu(self, target: object) -> QMenu:
         menu = QMenu(self)
         if isinstance(target, AppointmentView):
             title = menu.addAction(f"{target.patient_name} · {time_range(target, self._zone)}")
             title.setEnabled(False)
             menu.addSeparator()
+            if self.note_action is not None:  # a clinician's own next step comes first
+                menu.addAction(self.note_action)
+                menu.addSeparator()
             for action in (self.check_in_action, self.undo_check_in_action, self.no_show_action):
                 menu.addAction(action)
             menu.addSeparator()

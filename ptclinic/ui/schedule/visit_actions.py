@@ -57,6 +57,7 @@ class VisitActions(QWidget):
     (``_selection_changed``)."""
 
     open_chart = Signal(int)  # a patient id: the main window shows that chart
+    open_visit_note = Signal(int)  # an appointment id: the main window opens the visit's note
 
     _db: Database
     _actor: Actor
@@ -441,3 +442,9 @@ class VisitActions(QWidget):
         view = self.grid.selected_view()
         if view is not None:
             self.open_chart.emit(view.patient_id)
+
+    def write_visit_note(self) -> None:
+        """Ask for the selected visit's note: started now, or the one already begun."""
+        view = self.grid.selected_view()
+        if view is not None:
+            self.open_visit_note.emit(view.id)

@@ -23,7 +23,7 @@ def _window(qtbot: QtBot, clinic: Clinic, actor: Actor, tmp_path: Path) -> MainW
     return window
 
 
-def test_the_front_desk_and_therapists_land_on_the_schedule_students_on_patients(
+def test_the_front_desk_lands_on_the_schedule_clinicians_on_my_work(
     qtbot: QtBot,
     scheduled: Clinic,
     make_staff,
@@ -35,10 +35,10 @@ def test_the_front_desk_and_therapists_land_on_the_schedule_students_on_patients
     assert isinstance(page, SchedulePage)
     assert page.isAncestorOf(desk.focusWidget()) or desk.focusWidget() is None
     therapist = _window(qtbot, scheduled, scheduled.lee, tmp_path)
-    assert therapist.current_page_key() == "schedule"
+    assert therapist.current_page_key() == "my_work"  # the next patient, what is due
     student = _window(qtbot, scheduled, make_staff("pupil", Role.STUDENT), tmp_path)
     assert "schedule" not in student.pages
-    assert student.current_page_key() == "patients"
+    assert student.current_page_key() == "my_work"
 
 
 def test_open_chart_from_the_schedule_shows_the_patient(
