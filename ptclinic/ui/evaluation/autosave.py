@@ -36,7 +36,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from ptclinic.db import Database
 from ptclinic.services import evaluation_records
@@ -439,3 +439,22 @@ class RecoveryBar(QFrame):
         self._lock(not self._editable)
         self.hide()
         self.decided.emit()
+
+
+def confirm_close_unsaved(parent: QWidget, why: str, what: str) -> bool:
+    """Close although the database lacks what is on screen? (It stays on this computer, in the
+    crash journal, and comes back when ``what`` is opened again.)"""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Not saved to the database",
+        f"{why}\n\nWhat is on screen is kept on this computer and comes back when you open "
+        f"this {what} again.",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    close = box.addButton("Close, keep it on this computer", QMessageBox.ButtonRole.AcceptRole)
+    stay = box.addButton("Stay", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.setEscapeButton(stay)
+    box.exec()
+    return box.clickedButton() is close

@@ -56,7 +56,14 @@ from ptclinic.services.permissions import Permission, can
 from ptclinic.ui.admin.common import MessageLine
 from ptclinic.ui.episode_windows import EpisodeWindow, OneWindowPerEpisode
 from ptclinic.ui.evaluation.addenda_view import AddendaView, signature_text
-from ptclinic.ui.evaluation.autosave import OFFLINE, SAVE_DELAY_MS, Autosaver, Runner, SaveState
+from ptclinic.ui.evaluation.autosave import (
+    OFFLINE,
+    SAVE_DELAY_MS,
+    Autosaver,
+    Runner,
+    SaveState,
+    confirm_close_unsaved,
+)
 from ptclinic.ui.evaluation.interpretation_panel import InterpretationPanel
 from ptclinic.ui.evaluation.red_flag_prompt import ask_referral_action
 from ptclinic.ui.evaluation.sections import EvaluationForm
@@ -585,20 +592,7 @@ class EvaluationWindow(EpisodeWindow):
 
     def ask_close_unsaved(self, why: str) -> bool:
         """Close although the database lacks what is on screen? (It stays on this computer.)"""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Not saved to the database",
-            f"{why}\n\nWhat is on screen is kept on this computer and comes back when you open "
-            "this evaluation again.",
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        close = box.addButton("Close, keep it on this computer", QMessageBox.ButtonRole.AcceptRole)
-        stay = box.addButton("Stay", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
-        box.exec()
-        return box.clickedButton() is close
+        return confirm_close_unsaved(self, why, "evaluation")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         unsaved = not self._finished and self.editable and not self.save_before_closing()

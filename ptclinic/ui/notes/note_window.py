@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -57,6 +56,7 @@ from ptclinic.ui.evaluation.autosave import (
     RecoveryBar,
     Runner,
     SaveState,
+    confirm_close_unsaved,
 )
 from ptclinic.ui.evaluation.signing import AddendumDialog, CosignDialog, SignDialog
 from ptclinic.ui.evaluation.style import EVALUATION_STYLE
@@ -401,20 +401,7 @@ class NoteWindow(EpisodeWindow):
 
     def ask_close_unsaved(self, why: str) -> bool:
         """Close although the database lacks what is on screen? (It stays on this computer.)"""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Not saved to the database",
-            f"{why}\n\nWhat is on screen is kept on this computer and comes back when you open "
-            "this note again.",
-            QMessageBox.StandardButton.NoButton,
-            self,
-        )
-        close = box.addButton("Close, keep it on this computer", QMessageBox.ButtonRole.AcceptRole)
-        stay = box.addButton("Stay", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
-        box.exec()
-        return box.clickedButton() is close
+        return confirm_close_unsaved(self, why, "note")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         unsaved = not self._finished and self.editable and not self.save_before_closing()
